@@ -1,0 +1,3 @@
+from netdesk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,5 @@
+"""CLI subcommands for importing (filled in by its feature work)."""
+
+
+def register(subparsers) -> None:
+    """Add this area's subcommands to ``subparsers``."""

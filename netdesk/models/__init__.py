@@ -1,0 +1,87 @@
+"""Peewee models. Plain Python: nothing here imports Qt."""
+
+from netdesk.models.attendance import EventAttendance
+from netdesk.models.contact import (
+    METHOD_KINDS,
+    ROLES,
+    Address,
+    Contact,
+    ContactMethod,
+    ContactTag,
+    Organization,
+    Tag,
+)
+from netdesk.models.db import (
+    BaseModel,
+    close_database,
+    database,
+    database_path,
+    open_database,
+    utcnow,
+)
+from netdesk.models.event import EVENT_KINDS, Event
+from netdesk.models.followup import ORIGINS, STATUSES, FollowUp
+from netdesk.models.importing import ImportBatch, ImportChange, ImportIssue
+from netdesk.models.interaction import (
+    CHANNELS,
+    INTERACTION_KINDS,
+    MILESTONE_KINDS,
+    RELATIONSHIP_KINDS,
+    Interaction,
+    Relationship,
+)
+from netdesk.models.setting import Setting, get_setting, set_setting
+
+ALL_MODELS = [
+    Organization,
+    Contact,
+    ContactMethod,
+    Address,
+    Tag,
+    ContactTag,
+    Event,
+    ImportBatch,
+    EventAttendance,
+    FollowUp,
+    Interaction,
+    Relationship,
+    ImportIssue,
+    ImportChange,
+    Setting,
+]
+
+__all__ = [
+    "ALL_MODELS",
+    "CHANNELS",
+    "EVENT_KINDS",
+    "INTERACTION_KINDS",
+    "METHOD_KINDS",
+    "MILESTONE_KINDS",
+    "ORIGINS",
+    "RELATIONSHIP_KINDS",
+    "ROLES",
+    "STATUSES",
+    "Address",
+    "BaseModel",
+    "Contact",
+    "ContactMethod",
+    "ContactTag",
+    "Event",
+    "EventAttendance",
+    "FollowUp",
+    "ImportBatch",
+    "ImportChange",
+    "ImportIssue",
+    "Interaction",
+    "Organization",
+    "Relationship",
+    "Setting",
+    "Tag",
+    "close_database",
+    "database",
+    "database_path",
+    "get_setting",
+    "open_database",
+    "set_setting",
+    "utcnow",
+]

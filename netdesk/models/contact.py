@@ -1,0 +1,136 @@
+"""People, how to reach them, where they work, and how the user groups them."""
+
+from peewee import (
+    AutoField,
+    BlobField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from netdesk.models.db import BaseModel, utcnow
+
+ROLES = (
+    "physician",
+    "nurse",
+    "technician",
+    "social worker",
+    "administrator",
+    "it",
+    "researcher",
+    "pharmacist",
+    "therapist",
+    "industry",
+    "other",
+)
+
+METHOD_KINDS = ("email", "phone", "url", "social", "impp")
+
+
+class Organization(BaseModel):
+    id = AutoField()
+    name = CharField(unique=True, collation="NOCASE")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Contact(BaseModel):
+    id = AutoField()
+    display_name = CharField(default="")
+    given_name = CharField(default="")
+    family_name = CharField(default="")
+    additional_names = CharField(default="")
+    prefix = CharField(default="")
+    suffix = CharField(default="")
+    credentials = CharField(default="")  # "MD, FACC" — comma separated, in order
+    role = CharField(default="", index=True)  # one of ROLES or ""
+    specialty = CharField(default="")
+    title = CharField(default="")
+    organization = ForeignKeyField(
+        Organization, null=True, backref="contacts", on_delete="SET NULL"
+    )
+    department = CharField(default="")
+    npi = CharField(default="")
+    notes = TextField(default="")
+    photo = BlobField(null=True)  # JPEG/PNG bytes, bounded by the importer
+    photo_url = CharField(default="")  # recorded, never fetched
+    birthday = DateField(null=True)
+    anniversary = DateField(null=True)
+    uid = CharField(default="", index=True)  # vCard UID, kept for round trips
+    sort_key = CharField(default="", index=True)  # casefolded "family given" for sorting
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow, index=True)
+    last_interaction_at = DateTimeField(null=True, index=True)
+    stay_in_touch_days = IntegerField(null=True)
+    archived = BooleanField(default=False, index=True)
+
+    @property
+    def name(self) -> str:
+        """What to call the person: the display name, or one built from the parts."""
+        if self.display_name:
+            return self.display_name
+        parts = [self.prefix, self.given_name, self.additional_names, self.family_name]
+        built = " ".join(p for p in parts if p)
+        if self.suffix:
+            built = f"{built}, {self.suffix}" if built else self.suffix
+        return built
+
+    def save(self, *args, **kwargs):
+        self.updated_at = utcnow()
+        self.sort_key = make_sort_key(self.family_name, self.given_name, self.display_name)
+        return super().save(*args, **kwargs)
+
+
+def make_sort_key(family: str, given: str, display: str) -> str:
+    """Sort by family then given name; fall back to the display name."""
+    key = f"{family} {given}".strip() or display
+    return key.casefold()[:120]
+
+
+class ContactMethod(BaseModel):
+    """An email, phone, URL, social profile or IM handle.
+
+    ``normalized`` is what duplicates are matched on: lower-case email, E.164 phone,
+    URL without scheme or trailing slash.
+    """
+
+    id = AutoField()
+    contact = ForeignKeyField(Contact, backref="methods", on_delete="CASCADE")
+    kind = CharField()  # one of METHOD_KINDS
+    label = CharField(default="")  # work, home, cell, LinkedIn, Doximity, ...
+    value = CharField()
+    normalized = CharField(default="")
+    preferred = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("kind", "normalized"), False),)
+
+
+class Address(BaseModel):
+    id = AutoField()
+    contact = ForeignKeyField(Contact, backref="addresses", on_delete="CASCADE")
+    label = CharField(default="")
+    street = CharField(default="")
+    locality = CharField(default="")
+    region = CharField(default="")
+    postal_code = CharField(default="")
+    country = CharField(default="")
+    po_box = CharField(default="")
+    extended = CharField(default="")
+
+
+class Tag(BaseModel):
+    id = AutoField()
+    name = CharField(unique=True, collation="NOCASE")
+    stay_in_touch_days = IntegerField(null=True)  # cadence for everyone with this tag
+
+
+class ContactTag(BaseModel):
+    contact = ForeignKeyField(Contact, backref="contact_tags", on_delete="CASCADE")
+    tag = ForeignKeyField(Tag, backref="contact_tags", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("contact", "tag"), True),)

@@ -1,0 +1,49 @@
+"""Import batches: what a file brought in, what went wrong, and how to undo it."""
+
+from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from netdesk.models.contact import Contact
+from netdesk.models.db import BaseModel, utcnow
+from netdesk.models.event import Event
+
+
+class ImportBatch(BaseModel):
+    id = AutoField()
+    file_names = TextField(default="")  # newline separated, as the user gave them
+    file_hash = CharField(default="", index=True)  # sha256 of the bytes read
+    source = CharField(default="")  # vcard, csv, linkedin, google, outlook
+    event = ForeignKeyField(Event, null=True, backref="import_batches", on_delete="SET NULL")
+    tag = CharField(default="")
+    created_count = IntegerField(default=0)
+    merged_count = IntegerField(default=0)
+    skipped_count = IntegerField(default=0)
+    problem_count = IntegerField(default=0)
+    created_at = DateTimeField(default=utcnow, index=True)
+    undone_at = DateTimeField(null=True)
+
+
+class ImportIssue(BaseModel):
+    """A card or row that could not be imported as it was, with its original text."""
+
+    id = AutoField()
+    batch = ForeignKeyField(ImportBatch, backref="issues", on_delete="CASCADE")
+    file = CharField(default="")
+    card = IntegerField(null=True)  # 1-based card or row number
+    line = IntegerField(null=True)  # 1-based line in the file
+    message = TextField()
+    original = TextField(default="")
+
+
+class ImportChange(BaseModel):
+    """What a batch did to one contact, so that undo can reverse exactly that.
+
+    ``action`` is "created" or "merged"; for merges ``before`` holds a JSON snapshot
+    of the contact's fields and ``added`` the ids of rows the merge added.
+    """
+
+    id = AutoField()
+    batch = ForeignKeyField(ImportBatch, backref="changes", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, null=True, backref="import_changes", on_delete="SET NULL")
+    action = CharField()
+    before = TextField(default="")
+    added = TextField(default="")

@@ -1,0 +1,84 @@
+"""Schema versions and the steps between them.
+
+``PRAGMA user_version`` records the version. A new file gets the current schema in
+one go; an older file runs each step after its version, all inside one transaction,
+so a failed step leaves the file as it was. Steps are plain functions over the raw
+database (playhouse.migrate for column changes) because models always describe the
+*current* schema.
+
+Before any step runs on an existing file, the hook registered with
+:func:`set_pre_migration_hook` is called (the backup service makes a copy there).
+"""
+
+from collections.abc import Callable
+
+from peewee import SqliteDatabase
+
+from netdesk.models.search_index import create_search_index
+
+CURRENT_VERSION = 2
+
+_pre_migration_hook: Callable[[SqliteDatabase, int, int], None] | None = None
+
+
+class MigrationError(Exception):
+    """A step failed; the database file is unchanged."""
+
+
+def set_pre_migration_hook(hook: Callable[[SqliteDatabase, int, int], None] | None) -> None:
+    global _pre_migration_hook
+    _pre_migration_hook = hook
+
+
+def schema_version(db: SqliteDatabase) -> int:
+    return db.execute_sql("PRAGMA user_version").fetchone()[0]
+
+
+def _v2_search_index(db: SqliteDatabase) -> None:
+    """v2: accent- and case-insensitive full-text search over names, orgs, emails."""
+    create_search_index(db, populate=True)
+
+
+STEPS: dict[int, Callable[[SqliteDatabase], None]] = {
+    2: _v2_search_index,
+}
+
+
+def _is_empty(db: SqliteDatabase) -> bool:
+    return not db.get_tables()
+
+
+def migrate_to_current(db: SqliteDatabase) -> int:
+    """Create or upgrade the schema; returns the version the file had before."""
+    from netdesk.models import ALL_MODELS
+
+    version = schema_version(db)
+    if version > CURRENT_VERSION:
+        raise MigrationError(
+            f"This database was written by a newer netdesk (schema {version}, this version "
+            f"knows {CURRENT_VERSION}). Update netdesk; the file was not changed."
+        )
+    if version == 0 and _is_empty(db):
+        with db.atomic():
+            db.create_tables(ALL_MODELS)
+            create_search_index(db, populate=False)
+            db.execute_sql(f"PRAGMA user_version = {CURRENT_VERSION}")
+        return 0
+    if version == CURRENT_VERSION:
+        # Tables added by a release without a version step (new models) appear here.
+        db.create_tables(ALL_MODELS, safe=True)
+        return version
+    if _pre_migration_hook is not None:
+        _pre_migration_hook(db, version, CURRENT_VERSION)
+    try:
+        with db.atomic():
+            for target in range(version + 1, CURRENT_VERSION + 1):
+                STEPS[target](db)
+            db.create_tables(ALL_MODELS, safe=True)
+            db.execute_sql(f"PRAGMA user_version = {CURRENT_VERSION}")
+    except Exception as exc:
+        raise MigrationError(
+            f"Upgrading the database from schema {version} to {CURRENT_VERSION} failed "
+            f"({exc}); the file was left as it was."
+        ) from exc
+    return version

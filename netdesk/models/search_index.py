@@ -1,0 +1,69 @@
+"""The full-text index behind type-ahead search.
+
+An FTS5 table with the unicode61 tokenizer (diacritics removed, case folded) and
+prefix indexes, kept in step with contacts, organizations and contact methods by
+triggers, so every writer (GUI, CLI, importer) keeps it correct without thinking
+about it.
+"""
+
+from peewee import SqliteDatabase
+
+_NAME = (
+    "coalesce(new.display_name,'') || ' ' || coalesce(new.given_name,'') || ' ' || "
+    "coalesce(new.family_name,'') || ' ' || coalesce(new.additional_names,'') || ' ' || "
+    "coalesce(new.credentials,'')"
+)
+_ORG = (
+    "coalesce((SELECT name FROM organization WHERE id = new.organization_id),'') || ' ' || "
+    "coalesce(new.department,'') || ' ' || coalesce(new.title,'') || ' ' || "
+    "coalesce(new.specialty,'')"
+)
+_METHODS = (
+    "coalesce((SELECT group_concat(value, ' ') FROM contact_method WHERE contact_id = {id}),'')"
+)
+
+_INSERT_CONTACT = (
+    "INSERT INTO contact_search(rowid, name, org, methods) "
+    f"VALUES (new.id, {_NAME}, {_ORG}, {_METHODS.format(id='new.id')});"
+)
+
+SCHEMA = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS contact_search USING fts5("
+    "name, org, methods, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')",
+    f"CREATE TRIGGER IF NOT EXISTS contact_search_ai AFTER INSERT ON contact BEGIN {_INSERT_CONTACT} END",
+    "CREATE TRIGGER IF NOT EXISTS contact_search_au AFTER UPDATE ON contact BEGIN "
+    f"DELETE FROM contact_search WHERE rowid = old.id; {_INSERT_CONTACT} END",
+    "CREATE TRIGGER IF NOT EXISTS contact_search_ad AFTER DELETE ON contact BEGIN "
+    "DELETE FROM contact_search WHERE rowid = old.id; END",
+    "CREATE TRIGGER IF NOT EXISTS contact_search_mi AFTER INSERT ON contact_method BEGIN "
+    f"UPDATE contact_search SET methods = {_METHODS.format(id='new.contact_id')} "
+    "WHERE rowid = new.contact_id; END",
+    "CREATE TRIGGER IF NOT EXISTS contact_search_mu AFTER UPDATE ON contact_method BEGIN "
+    f"UPDATE contact_search SET methods = {_METHODS.format(id='old.contact_id')} "
+    f"WHERE rowid = old.contact_id; UPDATE contact_search SET methods = "
+    f"{_METHODS.format(id='new.contact_id')} WHERE rowid = new.contact_id; END",
+    "CREATE TRIGGER IF NOT EXISTS contact_search_md AFTER DELETE ON contact_method BEGIN "
+    f"UPDATE contact_search SET methods = {_METHODS.format(id='old.contact_id')} "
+    "WHERE rowid = old.contact_id; END",
+    "CREATE TRIGGER IF NOT EXISTS contact_search_ou AFTER UPDATE OF name ON organization BEGIN "
+    "UPDATE contact SET organization_id = organization_id WHERE organization_id = new.id; END",
+]
+
+
+def create_search_index(db: SqliteDatabase, *, populate: bool) -> None:
+    for sql in SCHEMA:
+        db.execute_sql(sql)
+    if populate:
+        rebuild_search_index(db)
+
+
+def rebuild_search_index(db: SqliteDatabase) -> None:
+    """Recompute every row (after a bulk load that bypassed the triggers)."""
+    name = _NAME.replace("new.", "c.")
+    org = _ORG.replace("new.", "c.")
+    methods = _METHODS.format(id="c.id")
+    db.execute_sql("DELETE FROM contact_search")
+    db.execute_sql(
+        "INSERT INTO contact_search(rowid, name, org, methods) "
+        f"SELECT c.id, {name}, {org}, {methods} FROM contact AS c"
+    )

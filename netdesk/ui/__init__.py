@@ -1,0 +1,1 @@
+"""The Qt layer: shows what services return and runs slow services on workers."""

@@ -1,0 +1,211 @@
+"""The main window: a sidebar of pages, menus, the undo stack, drag-and-drop import."""
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+)
+
+from netdesk import __version__
+from netdesk.models import database_path
+from netdesk.ui.contacts_view import ContactsPage
+from netdesk.ui.events_view import EventsPage
+from netdesk.ui.followups_view import FollowUpsPage
+from netdesk.ui.imports_view import ImportsPage
+from netdesk.ui.insights_view import InsightsPage
+from netdesk.ui.today_view import TodayPage
+
+PAGES = (TodayPage, ContactsPage, EventsPage, FollowUpsPage, ImportsPage, InsightsPage)
+PAGE_ICONS = {
+    "today": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+    "contacts": QStyle.StandardPixmap.SP_DirHomeIcon,
+    "events": QStyle.StandardPixmap.SP_FileDialogListView,
+    "followups": QStyle.StandardPixmap.SP_DialogApplyButton,
+    "imports": QStyle.StandardPixmap.SP_ArrowDown,
+    "insights": QStyle.StandardPixmap.SP_FileDialogInfoView,
+}
+IMPORTABLE_SUFFIXES = (".vcf", ".vcard", ".csv")
+
+# Menu entries that live in feature modules: (menu, text, shortcut, module, function).
+# An entry whose module is not installed is shown disabled rather than hidden.
+FEATURE_ACTIONS = (
+    ("File", "&Import contacts…", "Ctrl+I", "netdesk.ui.import_dialog", "choose_and_import"),
+    ("File", "Export contacts as &vCard…", "", "netdesk.ui.export_dialogs", "export_contacts"),
+    (
+        "File",
+        "Export &follow-ups (.ics)…",
+        "Ctrl+E",
+        "netdesk.ui.export_dialogs",
+        "export_followups",
+    ),
+    ("File", None, "", "", ""),
+    ("File", "&Backup now…", "", "netdesk.ui.backup_actions", "backup_now"),
+    ("File", "&Restore from backup…", "", "netdesk.ui.backup_actions", "restore_backup"),
+    ("Edit", "&Settings…", "Ctrl+,", "netdesk.ui.settings_dialog", "open_settings"),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWindowTitle("netdesk")
+        self.setAcceptDrops(True)
+        self.undo_stack = QUndoStack(self)
+        self.settings = QSettings()
+
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setMaximumWidth(190)
+        self.sidebar.setMinimumWidth(140)
+        self.stack = QStackedWidget()
+        self.pages = {}
+        for page_class in PAGES:
+            page = page_class(self)
+            self.pages[page.key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(self.style().standardIcon(PAGE_ICONS[page.key]), page.title)
+            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            self.sidebar.addItem(item)
+        self.sidebar.currentRowChanged.connect(self._show_row)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self._build_menus()
+        self._restore_state()
+
+    # navigation -------------------------------------------------------------
+    def page(self, key: str):
+        return self.pages[key]
+
+    def show_page(self, key: str) -> None:
+        self.sidebar.setCurrentRow(list(self.pages).index(key))
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        page.refresh()
+        self.settings.setValue("window/page", page.key)
+
+    def refresh_all(self) -> None:
+        """After a change that touches several pages (an import, an undo)."""
+        self.stack.currentWidget().refresh()
+        self.update_status()
+
+    def update_status(self) -> None:
+        from netdesk.services.contacts import count_contacts
+
+        path = database_path()
+        self.statusBar().showMessage(
+            f"{count_contacts():,} contacts · {path if path else 'in-memory database'}"
+        )
+
+    # menus ------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        menus = {name: bar.addMenu(f"&{name}") for name in ("File", "Edit", "View", "Help")}
+        for menu, text, shortcut, module, function in FEATURE_ACTIONS:
+            if text is None:
+                menus[menu].addSeparator()
+                continue
+            action = QAction(text, self)
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            available = importlib.util.find_spec(module) is not None
+            action.setEnabled(available)
+            action.triggered.connect(lambda _=False, m=module, f=function: self.call_feature(m, f))
+            menus[menu].addAction(action)
+        menus["File"].addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menus["File"].addAction(quit_action)
+
+        undo = self.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        menus["Edit"].insertActions(
+            menus["Edit"].actions()[0] if menus["Edit"].actions() else None, [undo, redo]
+        )
+        self.undo_stack.indexChanged.connect(lambda _: self.refresh_all())
+
+        for i, key in enumerate(self.pages):
+            action = QAction(self.pages[key].title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _=False, k=key: self.show_page(k))
+            menus["View"].addAction(action)
+
+        about = QAction("&About netdesk", self)
+        about.triggered.connect(self.show_about)
+        menus["Help"].addAction(about)
+        self.menus = menus
+
+    def call_feature(self, module: str, function: str, *args):
+        return getattr(importlib.import_module(module), function)(self, *args)
+
+    def show_about(self) -> None:
+        path = database_path()
+        QMessageBox.about(
+            self,
+            "About netdesk",
+            f"<b>netdesk {__version__}</b><br>A contact and follow-up assistant for people "
+            "who network in healthcare.<br><br>"
+            f"Database: {path if path else 'in memory'}<br>"
+            "Nothing leaves this computer unless you configure a CalDAV calendar.",
+        )
+
+    # drag and drop ----------------------------------------------------------
+    def _dropped_files(self, mime) -> list[Path]:
+        if not mime.hasUrls():
+            return []
+        paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+        return [p for p in paths if p.suffix.lower() in IMPORTABLE_SUFFIXES]
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        if self._dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = self._dropped_files(event.mimeData())
+        if paths and importlib.util.find_spec("netdesk.ui.import_dialog"):
+            event.acceptProposedAction()
+            self.call_feature("netdesk.ui.import_dialog", "import_files", paths)
+
+    # state ------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 720)
+        last = self.settings.value("window/page", "today")
+        self.show_page(last if last in self.pages else "today")
+        self.update_status()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        super().closeEvent(event)
+
+
+def main_window() -> MainWindow | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            return widget
+    return None
