@@ -41,7 +41,7 @@ IMPORTABLE_SUFFIXES = (".vcf", ".vcard", ".csv")
 # An entry whose module is not installed is shown disabled rather than hidden.
 FEATURE_ACTIONS = (
     ("File", "&Import contacts…", "Ctrl+I", "netdesk.ui.import_dialog", "choose_and_import"),
-    ("File", "Export contacts as &vCard…", "", "netdesk.ui.export_dialogs", "export_contacts"),
+    ("File", "Export contacts as &vCard…", "", "netdesk.ui.vcard_export_dialog", "export_contacts"),
     (
         "File",
         "Export &follow-ups (.ics)…",
