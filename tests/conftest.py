@@ -41,3 +41,13 @@ def db(db_path):
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def cli_env() -> dict:
+    """Environment for running ``python -m netdesk`` in a subprocess from this checkout."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
