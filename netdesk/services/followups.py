@@ -6,10 +6,24 @@ update it. ``origin_key`` makes rule-made follow-ups idempotent.
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from peewee import fn
 
 from netdesk.errors import InputError, NotFound
-from netdesk.models import Contact, Event, FollowUp, database, get_setting, utcnow
+from netdesk.models import (
+    Contact,
+    ContactTag,
+    Event,
+    EventAttendance,
+    FollowUp,
+    Interaction,
+    Tag,
+    database,
+    get_setting,
+    utcnow,
+)
 from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text
 from netdesk.services.history import log_interaction
 
@@ -102,7 +116,10 @@ def change_followup(followup: FollowUp, **fields) -> FollowUp:
 def complete_followup(
     followup: FollowUp, *, channel: str = "email", summary: str | None = None
 ) -> FollowUp:
-    """Mark done and log the interaction it stands for, in one transaction."""
+    """Mark done, log the interaction it stands for, and plan the next cadence round.
+
+    One transaction: either all three happen or none.
+    """
     with database.atomic():
         change_followup(followup, status="done", completed_at=utcnow())
         log_interaction(
@@ -111,6 +128,7 @@ def complete_followup(
             summary=summary or followup.title,
             followup=followup,
         )
+        schedule_cadence(Contact.get_by_id(followup.contact_id), utcnow().date())
     return followup
 
 
@@ -122,16 +140,77 @@ def cancel_followup(followup: FollowUp) -> FollowUp:
     return change_followup(followup, status="cancelled")
 
 
+def reschedule_followup(
+    followup: FollowUp,
+    due_date: date,
+    due_time: time | None = None,
+    duration_minutes: int | None = None,
+) -> FollowUp:
+    """Move to a new day (and time, or all-day); a snoozed follow-up becomes open again."""
+    fields = {"due_date": due_date, "due_time": due_time}
+    if duration_minutes is not None:
+        if not 1 <= duration_minutes <= 24 * 60:
+            raise InputError("Duration must be between 1 minute and 24 hours.")
+        fields["duration_minutes"] = duration_minutes
+    if due_time is not None and not followup.timezone:
+        fields["timezone"] = user_timezone()
+    if followup.status == "snoozed":
+        fields["status"] = "open"
+    return change_followup(followup, **fields)
+
+
+# --- rules ------------------------------------------------------------------------
+
+CADENCES = (30, 60, 90, 180)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A work-hours slot for rule-made follow-ups, in the user's zone (09:00-09:15)."""
+
+    start: time
+    minutes: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Slot | None":
+        """ "09:00-09:15" -> Slot(09:00, 15); "" -> None (all-day)."""
+        text = (text or "").strip()
+        if not text:
+            return None
+        try:
+            first, _, second = text.partition("-")
+            start = time.fromisoformat(first.strip())
+            end = time.fromisoformat(second.strip())
+        except ValueError:
+            raise InputError(f"Slot {text!r} is not like 09:00-09:15.") from None
+        minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+        if minutes <= 0:
+            raise InputError(f"Slot {text!r} ends before it starts.")
+        return cls(start, minutes)
+
+    def __str__(self) -> str:
+        end = datetime.combine(date.min, self.start) + timedelta(minutes=self.minutes)
+        return f"{self.start:%H:%M}-{end:%H:%M}"
+
+
+def after_event_settings() -> tuple[int, Slot | None]:
+    """(business days, slot) for the after-event rule, from the settings."""
+    days = int(get_setting("followups.business_days", 2))
+    return days, Slot.parse(get_setting("followups.slot", ""))
+
+
 def schedule_after_event(
     event: Event | int,
     contact_ids: Iterable[int],
     business_days: int = 2,
-    slot: time | None = None,
+    slot: time | Slot | None = None,
 ) -> list[FollowUp]:
     """One follow-up per contact met at ``event``, ``business_days`` after it ended."""
     event = event if isinstance(event, Event) else Event.get_by_id(event)
     base = event.end_date or event.start_date or utcnow().date()
     due = add_business_days(base, business_days)
+    if isinstance(slot, time):
+        slot = Slot(slot, 15)
     made = []
     with database.atomic():
         for contact in Contact.select().where(Contact.id.in_(list(contact_ids))):
@@ -139,11 +218,133 @@ def schedule_after_event(
                 create_followup(
                     contact,
                     due,
-                    f"Follow up: {contact.name} ({event.name})",
-                    due_time=slot,
+                    f"Follow up after {event.name}",
+                    due_time=slot.start if slot else None,
+                    duration_minutes=slot.minutes if slot else 15,
                     origin="event",
                     origin_key=f"event:{event.id}:{contact.id}",
                     template="thank-you",
                 )
             )
     return made
+
+
+def cadence_days(contact: Contact) -> int | None:
+    """The contact's own cadence, else the shortest cadence of its tags, else None."""
+    if contact.stay_in_touch_days:
+        return contact.stay_in_touch_days
+    return (
+        Tag.select(fn.MIN(Tag.stay_in_touch_days))
+        .join(ContactTag)
+        .where((ContactTag.contact == contact) & Tag.stay_in_touch_days.is_null(False))
+        .scalar()
+    )
+
+
+def schedule_cadence(contact: Contact, today: date) -> FollowUp | None:
+    """The next stay-in-touch follow-up, ``cadence`` days after the last interaction.
+
+    Keyed by the last interaction's date, so running again is harmless, and a
+    cancelled round is not re-created until the user is in touch again.
+    """
+    days = cadence_days(contact)
+    if not days or contact.archived:
+        return None
+    pending = FollowUp.get_or_none(
+        (FollowUp.contact == contact)
+        & (FollowUp.origin == "cadence")
+        & FollowUp.status.in_(OPEN_STATUSES)
+    )
+    if pending is not None:
+        return pending
+    last = contact.last_interaction_at or contact.created_at
+    if isinstance(last, str):
+        last = datetime.fromisoformat(last)
+    base = last.date()
+    due = max(base + timedelta(days=days), today)
+    return create_followup(
+        contact,
+        due,
+        "Stay in touch",
+        origin="cadence",
+        origin_key=f"cadence:{contact.id}:{base.isoformat()}",
+        template="check-in",
+    )
+
+
+def schedule_milestone(milestone: Interaction, today: date) -> FollowUp:
+    """ "Congratulate" for a milestone (promotion, award, ...), due on the day or today."""
+    when = milestone.occurred_at
+    if isinstance(when, str):
+        when = datetime.fromisoformat(when)
+    what = milestone.summary or milestone.milestone_kind or "milestone"
+    return create_followup(
+        milestone.contact_id,
+        max(when.date(), today),
+        f"Congratulate on {what}",
+        origin="milestone",
+        origin_key=f"milestone:{milestone.id}",
+        template="congratulations",
+    )
+
+
+@dataclass
+class RuleRun:
+    """What :func:`run_rules` created (existing follow-ups are not counted)."""
+
+    after_event: int = 0
+    cadence: int = 0
+    milestone: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.after_event + self.cadence + self.milestone
+
+
+def run_rules(today: date, lookback_days: int = 14) -> RuleRun:
+    """Apply every rule once; running it again the same day creates nothing.
+
+    Only recent events and milestones (``lookback_days``) are followed up: a
+    conference from last year needs no thank-you now.
+    """
+    run = RuleRun()
+    before = FollowUp.select().count()
+    days, slot = after_event_settings()
+    since = today - timedelta(days=lookback_days)
+    with database.atomic():
+        events = Event.select().where(
+            fn.COALESCE(Event.end_date, Event.start_date).between(since, today)
+        )
+        for event in events:
+            ids = [
+                a.contact_id
+                for a in EventAttendance.select(EventAttendance.contact).where(
+                    EventAttendance.event == event
+                )
+            ]
+            schedule_after_event(event, ids, days, slot)
+        run.after_event = FollowUp.select().count() - before
+
+        mark = FollowUp.select().count()
+        with_tag_cadence = (
+            ContactTag.select(ContactTag.contact)
+            .join(Tag)
+            .where(Tag.stay_in_touch_days.is_null(False))
+        )
+        candidates = Contact.select().where(
+            ~Contact.archived
+            & (Contact.stay_in_touch_days.is_null(False) | Contact.id.in_(with_tag_cadence))
+        )
+        for contact in candidates:
+            schedule_cadence(contact, today)
+        run.cadence = FollowUp.select().count() - mark
+
+        mark = FollowUp.select().count()
+        milestones = Interaction.select().where(
+            (Interaction.kind == "milestone")
+            & (Interaction.occurred_at >= datetime.combine(since, time.min))
+        )
+        for milestone in milestones:
+            schedule_milestone(milestone, today)
+        run.milestone = FollowUp.select().count() - mark
+    return run

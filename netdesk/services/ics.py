@@ -1,0 +1,378 @@
+"""Follow-ups as an iCalendar (.ics) file that Outlook and Google Calendar import cleanly.
+
+The rules each property follows (and why) are in docs/calendar.md. In short: one
+VEVENT per follow-up with a UID that never changes and a SEQUENCE bumped on every
+change, so importing again updates instead of duplicating; a VTIMEZONE for each
+TZID; all-day items as VALUE=DATE with an exclusive DTEND; done and cancelled
+follow-ups as STATUS:CANCELLED. Text that looks like patient data is redacted
+unless the caller passes ``allow_sensitive=True``.
+"""
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from icalendar import Alarm, Calendar, Timezone
+from icalendar import Event as VEvent
+from peewee import JOIN, fn
+
+from netdesk import __version__
+from netdesk.errors import InputError, UserError
+from netdesk.models import (
+    Contact,
+    ContactMethod,
+    ContactTag,
+    Event,
+    EventAttendance,
+    FollowUp,
+    Interaction,
+    Organization,
+    Tag,
+    database,
+    get_setting,
+    utcnow,
+)
+from netdesk.services.followups import OPEN_STATUSES
+from netdesk.services.privacy import find_patient_identifiers, redact
+from netdesk.services.templates import DEFAULT_TEMPLATE, TEMPLATES, fill
+
+PRODID = f"-//netdesk//netdesk {__version__}//EN"
+CALENDAR_NAME = "netdesk follow-ups"
+DEFAULT_ALARM_MINUTES = 15
+ALL_DAY_ALARM = time(9, 0)
+ORIGIN_CATEGORIES = {
+    "manual": "Follow-up",
+    "event": "After event",
+    "cadence": "Stay in touch",
+    "milestone": "Milestone",
+}
+_CHUNK = 500
+
+
+def _zone(followup: FollowUp) -> ZoneInfo:
+    try:
+        return ZoneInfo(followup.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"Follow-up {followup.id} has an unknown time zone {followup.timezone!r}; "
+            "reschedule it or set a valid zone (e.g. America/New_York)."
+        ) from None
+
+
+def event_times(followup: FollowUp) -> tuple[date | datetime, date | datetime]:
+    """(start, end) as calendars need them.
+
+    All-day: the date and the next day (DTEND is exclusive). Timed: aware datetimes
+    in the follow-up's zone. A wall time that does not exist (skipped by a DST
+    change) moves forward as RFC 5545 says; the end is ``duration`` real minutes
+    later, so a slot across a DST change keeps its length.
+    """
+    if followup.due_time is None:
+        return followup.due_date, followup.due_date + timedelta(days=1)
+    zone = _zone(followup)
+    wall = datetime.combine(followup.due_date, followup.due_time, tzinfo=zone)
+    start_utc = wall.astimezone(UTC)
+    end_utc = start_utc + timedelta(minutes=followup.duration_minutes)
+    return start_utc.astimezone(zone), end_utc.astimezone(zone)
+
+
+@dataclass
+class ContactContext:
+    """What the description says about a contact, fetched for many at once."""
+
+    contact: Contact
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    met_at: str = ""
+    met_on: date | None = None
+    last_interaction: str = ""
+
+    @property
+    def organization(self) -> str:
+        org = self.contact.organization
+        return org.name if org is not None else ""
+
+    @property
+    def who(self) -> str:
+        """ "Dr Jane Doe (St Mary's)": prefix, name, organization."""
+        name = self.contact.name
+        prefix = self.contact.prefix
+        if prefix and not name.startswith(prefix):
+            name = f"{prefix} {name}"
+        return f"{name} ({self.organization})" if self.organization else name
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for i in range(0, len(ids), _CHUNK):
+        yield list(ids[i : i + _CHUNK])
+
+
+def gather_contexts(contact_ids: Iterable[int]) -> dict[int, ContactContext]:
+    """Contacts with emails, phones, tags, where met and last interaction: 5 queries a chunk."""
+    ids = sorted(set(contact_ids))
+    out: dict[int, ContactContext] = {}
+    for chunk in _chunks(ids):
+        contacts = (
+            Contact.select(Contact, Organization)
+            .join(Organization, join_type=JOIN.LEFT_OUTER)
+            .where(Contact.id.in_(chunk))
+        )
+        for c in contacts:
+            out[c.id] = ContactContext(c)
+        methods = (
+            ContactMethod.select()
+            .where(ContactMethod.contact.in_(chunk) & ContactMethod.kind.in_(("email", "phone")))
+            .order_by(ContactMethod.preferred.desc(), ContactMethod.id)
+        )
+        for m in methods:
+            ctx = out[m.contact_id]
+            (ctx.emails if m.kind == "email" else ctx.phones).append(m.value)
+        tags = (
+            ContactTag.select(ContactTag.contact, Tag.name)
+            .join(Tag)
+            .where(ContactTag.contact.in_(chunk))
+            .order_by(Tag.name)
+            .tuples()
+        )
+        for contact_id, name in tags:
+            out[contact_id].tags.append(name)
+        met = (
+            EventAttendance.select(EventAttendance.contact, Event.name, Event.start_date)
+            .join(Event)
+            .where(EventAttendance.contact.in_(chunk))
+            .order_by(Event.start_date.asc(nulls="FIRST"))
+            .tuples()
+        )
+        for contact_id, name, start in met:  # last one wins: the most recent event
+            out[contact_id].met_at, out[contact_id].met_on = name, start
+        latest = (
+            Interaction.select(Interaction.contact, fn.MAX(Interaction.occurred_at).alias("at"))
+            .where(
+                Interaction.contact.in_(chunk) & Interaction.kind.in_(("interaction", "resource"))
+            )
+            .group_by(Interaction.contact)
+        )
+        rows = (
+            Interaction.select(
+                Interaction.contact,
+                Interaction.occurred_at,
+                Interaction.channel,
+                Interaction.summary,
+            )
+            .join(
+                latest,
+                on=(Interaction.contact == latest.c.contact_id)
+                & (Interaction.occurred_at == latest.c.at),
+            )
+            .tuples()
+        )
+        for contact_id, at, channel, summary in rows:
+            when = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+            text = f"{when:%Y-%m-%d}" + (f" ({channel})" if channel else "")
+            out[contact_id].last_interaction = f"{text}: {summary}" if summary else text
+    return out
+
+
+def summary_for(followup: FollowUp, ctx: ContactContext) -> str:
+    """ "Follow up: Dr Jane Doe (St Mary's)" — the title, then who, unless the title says who."""
+    if ctx.contact.name and ctx.contact.name in followup.title:
+        return followup.title
+    return f"{followup.title}: {ctx.who}"
+
+
+def description_for(followup: FollowUp, ctx: ContactContext, my_name: str) -> str:
+    """Where you met, last interaction, suggested message, contact details, note."""
+    lines = []
+    if ctx.met_at:
+        when = f" ({ctx.met_on:%B %Y})" if ctx.met_on else ""
+        lines.append(f"Met at: {ctx.met_at}{when}")
+    if ctx.last_interaction:
+        lines.append(f"Last interaction: {ctx.last_interaction}")
+    contact = ctx.contact
+    role = ", ".join(p for p in (contact.title, ctx.organization) if p)
+    if role:
+        lines.append(f"Role: {role}")
+    lines += [f"Email: {e}" for e in ctx.emails[:2]]
+    lines += [f"Phone: {p}" for p in ctx.phones[:2]]
+    if followup.note:
+        lines += ["", f"Note: {followup.note}"]
+    template = TEMPLATES.get(followup.template) or TEMPLATES[DEFAULT_TEMPLATE]
+    values = {
+        "first_name": contact.given_name or contact.name,
+        "name": contact.name,
+        "organization": ctx.organization,
+        "event": ctx.met_at,
+        "my_name": my_name,
+    }
+    lines += [
+        "",
+        f"Suggested message ({template.label}):",
+        f"Subject: {fill(template.subject, values)}",
+        fill(template.body, values),
+    ]
+    return "\n".join(lines)
+
+
+def guard(text: str, allow_sensitive: bool) -> str:
+    """Patient-like stretches redacted unless the user said they may go out."""
+    return text if allow_sensitive else redact(text)
+
+
+def sensitive_findings(followups: Iterable[FollowUp]) -> dict[int, list]:
+    """Follow-up id -> findings in the text an export would include (title, note, history)."""
+    followups = list(followups)
+    contexts = gather_contexts(f.contact_id for f in followups)
+    found = {}
+    for f in followups:
+        ctx = contexts[f.contact_id]
+        text = "\n".join((f.title, f.note, ctx.last_interaction))
+        hits = find_patient_identifiers(text)
+        if hits:
+            found[f.id] = hits
+    return found
+
+
+def _timezone_component(tzid: str, first: date, last: date) -> Timezone:
+    """A VTIMEZONE for ``tzid`` covering the events' years (Outlook needs it per TZID)."""
+    return Timezone.from_tzid(
+        tzid, first_date=date(first.year - 1, 1, 1), last_date=date(last.year + 1, 12, 31)
+    )
+
+
+def build_calendar(
+    followups: Iterable[FollowUp],
+    *,
+    alarm_minutes: int | None = DEFAULT_ALARM_MINUTES,
+    all_day_alarm: time = ALL_DAY_ALARM,
+    allow_sensitive: bool = False,
+    name: str = CALENDAR_NAME,
+    stamp: datetime | None = None,
+) -> Calendar:
+    """A VCALENDAR (METHOD:PUBLISH) with one VEVENT per follow-up.
+
+    ``alarm_minutes`` before a timed follow-up (None: no alarm); all-day ones ring at
+    ``all_day_alarm`` on the day (a trigger relative to the start of the day).
+    """
+    followups = list(followups)
+    contexts = gather_contexts(f.contact_id for f in followups)
+    my_name = get_setting("my_name", "") or ""
+    stamp = (stamp or utcnow()).replace(tzinfo=UTC)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    zones: dict[str, list[date]] = {}
+    events = []
+    for f in followups:
+        ctx = contexts[f.contact_id]
+        start, end = event_times(f)
+        ev = VEvent()
+        ev.add("uid", f.uid)
+        ev.add("dtstamp", stamp)
+        ev.add("sequence", f.sequence)
+        ev.add("created", f.created_at.replace(tzinfo=UTC))
+        ev.add("last-modified", f.updated_at.replace(tzinfo=UTC))
+        ev.add("summary", guard(summary_for(f, ctx), allow_sensitive))
+        ev.add("description", guard(description_for(f, ctx, my_name), allow_sensitive))
+        ev.add("dtstart", start)
+        ev.add("dtend", end)
+        ev.add("categories", [ORIGIN_CATEGORIES.get(f.origin, "Follow-up"), *ctx.tags])
+        ev.add("class", "PRIVATE")
+        ev.add("transp", "TRANSPARENT" if f.due_time is None else "OPAQUE")
+        ev.add("status", "CONFIRMED" if f.status in OPEN_STATUSES else "CANCELLED")
+        if isinstance(start, datetime) and start.tzinfo is not UTC:
+            zones.setdefault(f.timezone, []).append(f.due_date)
+        if alarm_minutes is not None and f.status in OPEN_STATUSES:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", "Follow-up reminder")
+            if f.due_time is None:
+                alarm.add(
+                    "trigger", timedelta(hours=all_day_alarm.hour, minutes=all_day_alarm.minute)
+                )
+            else:
+                alarm.add("trigger", timedelta(minutes=-alarm_minutes))
+            ev.add_component(alarm)
+        events.append(ev)
+    for tzid, days in sorted(zones.items()):
+        if tzid != "UTC":
+            cal.add_component(_timezone_component(tzid, min(days), max(days)))
+    for ev in events:
+        cal.add_component(ev)
+    return cal
+
+
+def scope_query(scope: str = "open", contact_id: int | None = None, tag: str | None = None):
+    """Follow-ups to export.
+
+    ``open``: open and snoozed ones, plus done/cancelled ones whose last exported
+    version was still open (so the calendar gets the cancellation). ``all``: every one.
+    """
+    query = FollowUp.select()
+    if scope == "open":
+        stale = FollowUp.exported_sequence.is_null(False) & (
+            FollowUp.exported_sequence < FollowUp.sequence
+        )
+        query = query.where(FollowUp.status.in_(OPEN_STATUSES) | stale)
+    elif scope != "all":
+        raise InputError(f"Scope {scope!r} is not 'open' or 'all'.")
+    if contact_id is not None:
+        query = query.where(FollowUp.contact == contact_id)
+    if tag:
+        tagged = ContactTag.select(ContactTag.contact).join(Tag).where(Tag.name == tag)
+        if not Tag.select().where(Tag.name == tag).exists():
+            raise InputError(f"No tag named {tag!r}.")
+        query = query.where(FollowUp.contact.in_(tagged))
+    return query.order_by(FollowUp.due_date, FollowUp.due_time, FollowUp.id)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a user-only temp file and a rename: all or nothing."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a file name like followups.ics.")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"Folder {folder} does not exist.")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".netdesk-", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UserError(f"Cannot write to {folder}: {exc.strerror}.") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:  # mkstemp creates it 0600 (user only)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise UserError(f"Cannot write {path}: {exc.strerror}.") from None
+
+
+def export_ics(
+    path: Path,
+    followups: Iterable[FollowUp],
+    *,
+    alarm_minutes: int | None = None,
+    allow_sensitive: bool = False,
+) -> int:
+    """Write the file, then record which SEQUENCE each follow-up was exported at."""
+    followups = list(followups)
+    if alarm_minutes is None:
+        alarm_minutes = get_setting("alarm_minutes", DEFAULT_ALARM_MINUTES)
+    cal = build_calendar(followups, alarm_minutes=alarm_minutes, allow_sensitive=allow_sensitive)
+    write_atomic(path, cal.to_ical())
+    ids = [f.id for f in followups]
+    with database.atomic():
+        for chunk in _chunks(ids):
+            FollowUp.update(exported_sequence=FollowUp.sequence).where(
+                FollowUp.id.in_(chunk)
+            ).execute()
+    return len(ids)
