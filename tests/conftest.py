@@ -51,3 +51,60 @@ def cli_env() -> dict:
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     env["QT_QPA_PLATFORM"] = "offscreen"
     return env
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory):
+    """A real Radicale CalDAV server on 127.0.0.1 (htpasswd user alice/secret), once per run."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    from types import SimpleNamespace
+
+    folder = tmp_path_factory.mktemp("radicale")
+    (folder / "users").write_text("alice:secret\n")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = [
+        sys.executable, "-m", "radicale",
+        "--server-hosts", f"127.0.0.1:{port}",
+        "--storage-filesystem-folder", str(folder / "collections"),
+        "--auth-type", "htpasswd",
+        "--auth-htpasswd-filename", str(folder / "users"),
+        "--auth-htpasswd-encryption", "plain",
+        "--auth-delay", "0",
+        "--logging-level", "warning",
+    ]  # fmt: skip
+    log = open(folder / "radicale.log", "wb")  # noqa: SIM115 (closed at teardown)
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                log.close()
+                message = (folder / "radicale.log").read_text()
+                raise RuntimeError(f"Radicale did not start: {message}") from None
+            time.sleep(0.05)  # polling a port that is not listening yet
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}/", user="alice", password="secret")
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture
+def caldav_calendar(radicale, request):
+    """A fresh, empty calendar on the Radicale server for one test; its name is returned."""
+    import re
+
+    import caldav
+
+    name = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower())[:60]
+    client = caldav.DAVClient(radicale.url, username=radicale.user, password=radicale.password)
+    client.principal().make_calendar(name=name, cal_id=name)
+    return name
