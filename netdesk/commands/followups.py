@@ -174,8 +174,9 @@ def export_ics(args) -> int:
         get_contact(args.contact)
     followups = list(ics.scope_query("all" if args.all else "open", args.contact, args.tag))
     flagged = {} if args.allow_sensitive else ics.sensitive_findings(followups)
+    alarm = ics.FROM_SETTINGS if args.alarm is None else args.alarm
     count = ics.export_ics(
-        args.out, followups, alarm_minutes=args.alarm, allow_sensitive=args.allow_sensitive
+        args.out, followups, alarm_minutes=alarm, allow_sensitive=args.allow_sensitive
     )
     print(f"{count} follow-ups written to {args.out.resolve()}")
     if flagged:

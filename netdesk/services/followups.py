@@ -348,3 +348,62 @@ def run_rules(today: date, lookback_days: int = 14) -> RuleRun:
             schedule_milestone(milestone, today)
         run.milestone = FollowUp.select().count() - mark
     return run
+
+
+# --- listing ----------------------------------------------------------------------
+
+STATUS_FILTERS = {
+    "active": OPEN_STATUSES,
+    "open": ("open",),
+    "snoozed": ("snoozed",),
+    "done": ("done",),
+    "cancelled": ("cancelled",),
+    "all": None,
+}
+DUE_FILTERS = ("any", "overdue", "today", "week", "month")
+SORTS = {
+    "due": (FollowUp.due_date, FollowUp.due_time),
+    "contact": (Contact.sort_key,),
+    "title": (FollowUp.title,),
+    "status": (FollowUp.status,),
+    "origin": (FollowUp.origin,),
+}
+
+
+def followup_query(
+    status: str = "active",
+    due: str = "any",
+    search: str = "",
+    sort: str = "due",
+    descending: bool = False,
+    today: date | None = None,
+):
+    """Follow-ups with their contacts, filtered and sorted in SQL (the view pages through it)."""
+    today = today or date.today()
+    query = FollowUp.select(FollowUp, Contact).join(Contact)
+    statuses = STATUS_FILTERS.get(status, OPEN_STATUSES)
+    if statuses:
+        query = query.where(FollowUp.status.in_(statuses))
+    ends = {
+        "overdue": today - timedelta(days=1),
+        "today": today,
+        "week": today + timedelta(days=7),
+        "month": today + timedelta(days=30),
+    }
+    if due in ends:
+        query = query.where(FollowUp.due_date <= ends[due])
+    if due == "today":
+        query = query.where(FollowUp.due_date == today)
+    text = clean_text(search, 200)
+    if text:
+        like = f"%{text}%"
+        query = query.where(
+            Contact.display_name.contains(text)
+            | Contact.given_name.contains(text)
+            | Contact.family_name.contains(text)
+            | FollowUp.title**like
+            | FollowUp.note**like
+        )
+    columns = SORTS.get(sort, SORTS["due"])
+    order = [c.desc() if descending else c.asc() for c in columns]
+    return query.order_by(*order, FollowUp.id)

@@ -51,6 +51,7 @@ ORIGIN_CATEGORIES = {
     "milestone": "Milestone",
 }
 _CHUNK = 500
+FROM_SETTINGS = -1  # export_ics: use the "alarm_minutes" setting
 
 
 def _zone(followup: FollowUp) -> ZoneInfo:
@@ -360,12 +361,15 @@ def export_ics(
     path: Path,
     followups: Iterable[FollowUp],
     *,
-    alarm_minutes: int | None = None,
+    alarm_minutes: int | None = FROM_SETTINGS,
     allow_sensitive: bool = False,
 ) -> int:
-    """Write the file, then record which SEQUENCE each follow-up was exported at."""
+    """Write the file, then record which SEQUENCE each follow-up was exported at.
+
+    ``alarm_minutes`` None exports without reminders.
+    """
     followups = list(followups)
-    if alarm_minutes is None:
+    if alarm_minutes == FROM_SETTINGS:
         alarm_minutes = get_setting("alarm_minutes", DEFAULT_ALARM_MINUTES)
     cal = build_calendar(followups, alarm_minutes=alarm_minutes, allow_sensitive=allow_sensitive)
     write_atomic(path, cal.to_ical())

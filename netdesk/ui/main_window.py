@@ -46,7 +46,7 @@ FEATURE_ACTIONS = (
         "File",
         "Export &follow-ups (.ics)…",
         "Ctrl+E",
-        "netdesk.ui.export_dialogs",
+        "netdesk.ui.ics_export_dialog",
         "export_followups",
     ),
     ("File", None, "", "", ""),

@@ -1,0 +1,199 @@
+"""Edit > Settings…: time zone, reminders, follow-up rules, and the CalDAV calendar.
+
+Settings the CLI also needs go to the database (netdesk.models.set_setting); the
+CalDAV password goes to the system keyring only. Test connection and Sync now run
+on a worker with progress, so a slow server never freezes the window.
+"""
+
+from zoneinfo import available_timezones
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from netdesk.errors import InputError, UserError
+from netdesk.models import database, get_setting, set_setting
+from netdesk.services import caldav_sync
+from netdesk.services.followups import Slot, user_timezone
+from netdesk.services.ics import DEFAULT_ALARM_MINUTES
+from netdesk.ui.messages import error_text, show_error
+from netdesk.ui.workers import run_task
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+
+        general = QGroupBox("General")
+        form = QFormLayout(general)
+        self.my_name = QLineEdit(get_setting("my_name", "") or "")
+        self.my_name.setPlaceholderText("Used to sign email templates")
+        form.addRow("Your &name:", self.my_name)
+        self.zone = QComboBox(editable=True)
+        self.zone.addItems(sorted(available_timezones()))
+        self.zone.setCurrentText(user_timezone())
+        form.addRow("&Time zone:", self.zone)
+        self.alarm = QSpinBox(suffix=" minutes before", minimum=0, maximum=7 * 24 * 60)
+        self.alarm.setValue(int(get_setting("alarm_minutes", DEFAULT_ALARM_MINUTES)))
+        form.addRow("Default &reminder:", self.alarm)
+        layout.addWidget(general)
+
+        rules = QGroupBox("Follow-up after an event")
+        form = QFormLayout(rules)
+        self.business_days = QSpinBox(suffix=" business days after", minimum=0, maximum=30)
+        self.business_days.setValue(int(get_setting("followups.business_days", 2)))
+        form.addRow("&Follow up:", self.business_days)
+        self.slot = QLineEdit(get_setting("followups.slot", "") or "")
+        self.slot.setPlaceholderText("e.g. 09:00-09:15 (empty: all-day)")
+        form.addRow("Work-hours &slot:", self.slot)
+        layout.addWidget(rules)
+
+        url, user, calendar = caldav_sync.load_config()
+        dav = QGroupBox("CalDAV calendar (Nextcloud, Fastmail, iCloud, Radicale, …)")
+        form = QFormLayout(dav)
+        self.url = QLineEdit(url)
+        self.url.setPlaceholderText("https://cloud.example.org/remote.php/dav")
+        form.addRow("&URL:", self.url)
+        self.user = QLineEdit(user)
+        form.addRow("U&ser:", self.user)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("Saved in the system keyring; leave empty to keep")
+        form.addRow("&Password:", self.password)
+        self.calendar = QLineEdit(calendar)
+        self.calendar.setPlaceholderText("Calendar name (empty: the first one)")
+        form.addRow("&Calendar:", self.calendar)
+        buttons_row = QHBoxLayout()
+        self.test_button = QPushButton("T&est connection")
+        self.sync_button = QPushButton("S&ync now")
+        buttons_row.addWidget(self.test_button)
+        buttons_row.addWidget(self.sync_button)
+        buttons_row.addStretch()
+        form.addRow(buttons_row)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        form.addRow(self.status)
+        layout.addWidget(dav)
+
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        box.accepted.connect(self.save_and_close)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+        self.test_button.clicked.connect(self.test_connection)
+        self.sync_button.clicked.connect(self.sync_now)
+
+    # saving -------------------------------------------------------------------
+    def save(self) -> None:
+        """Validate, then store everything; raises InputError naming the bad field."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        zone = self.zone.currentText().strip()
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InputError(f"Time zone {zone!r} is unknown; pick one from the list.") from None
+        Slot.parse(self.slot.text())
+        url, user = self.url.text().strip(), self.user.text().strip()
+        if url:
+            caldav_sync.check_url(url)
+        with database.atomic():
+            set_setting("my_name", self.my_name.text().strip())
+            set_setting("timezone", zone)
+            set_setting("alarm_minutes", self.alarm.value())
+            set_setting("followups.business_days", self.business_days.value())
+            set_setting("followups.slot", self.slot.text().strip())
+            if url or user:
+                caldav_sync.save_config(url, user, self.calendar.text())
+        if self.password.text() and user:
+            caldav_sync.store_password(user, self.password.text())
+            self.password.clear()
+
+    def save_and_close(self) -> None:
+        try:
+            self.save()
+        except UserError as exc:
+            show_error(self, exc)
+            return
+        self.accept()
+
+    # CalDAV -------------------------------------------------------------------
+    def _credentials(self) -> tuple[str, str, str, str]:
+        url, user = self.url.text().strip(), self.user.text().strip()
+        if not url or not user:
+            raise InputError("Enter the CalDAV URL and user first.")
+        password = self.password.text() or caldav_sync.get_password(user)
+        return url, user, password, self.calendar.text().strip()
+
+    def _run(self, title: str, fn, on_done) -> None:
+        try:
+            url, user, password, calendar = self._credentials()
+        except UserError as exc:
+            self._show(exc)
+            return
+        self.test_button.setEnabled(False)
+        self.sync_button.setEnabled(False)
+        self.status.setText(f"{title}…")
+        self.task = run_task(
+            self,
+            title,
+            lambda progress: fn(url, user, password, calendar, progress),
+            lambda result: self._finish(on_done, result),
+            lambda exc: self._finish(self._show, exc),
+            lambda: self._finish(self.status.setText, "Cancelled."),
+        )
+
+    def _finish(self, callback, value) -> None:
+        self.test_button.setEnabled(True)
+        self.sync_button.setEnabled(True)
+        callback(value)
+
+    def _show(self, exc: Exception) -> None:
+        self.status.setText(error_text(exc))
+        self.status.setStyleSheet("color: #b3261e;")
+
+    def _ok(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("color: #1b6e20;")
+
+    def test_connection(self) -> None:
+        def check(url, user, password, calendar, progress):
+            progress.step(0, 0, "Connecting…")
+            return caldav_sync.check_connection(url, user, password, calendar)
+
+        self._run("Testing connection", check, self._ok)
+
+    def sync_now(self) -> None:
+        def push(url, user, password, calendar, progress):
+            return caldav_sync.sync_followups(url, user, password, calendar, progress)
+
+        def done(result) -> None:
+            if result.failed:
+                self._show(UserError(result.summary()))
+            else:
+                self._ok(result.summary())
+            self.window_.refresh_all()
+
+        self._run("Syncing with CalDAV", push, done)
+
+
+def open_settings(window) -> SettingsDialog:
+    """Open the settings dialog (window-modal, non-blocking) and return it."""
+    dialog = SettingsDialog(window)
+    dialog.open()
+    return dialog
