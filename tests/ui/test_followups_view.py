@@ -4,7 +4,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from icalendar import Calendar
-from PySide6.QtCore import QDate, QObject, Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import QDate, QObject, QSettings, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog
 
@@ -49,7 +49,8 @@ def page(window):
     window.show_page("followups")
     page = window.page("followups")
     page.refresh()  # the page may already have been current (QSettings remembers it)
-    return page
+    yield page
+    QSettings().remove("window/page")  # QSettings outlives the test: leave no trace
 
 
 def select(page, *titles):
