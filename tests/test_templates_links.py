@@ -84,8 +84,9 @@ def test_outlook_links(followup):
     assert (parts.netloc, parts.path) == ("outlook.live.com", "/calendar/0/deeplink/compose")
     q = parse_qs(parts.query)
     assert q["rru"] == ["addevent"] and q["path"] == ["/calendar/action/compose"]
-    assert q["startdt"] == ["2026-12-01T09:00:00-05:00"]
-    assert q["enddt"] == ["2026-12-01T09:15:00-05:00"]
+    assert q["startdt"] == ["2026-12-01T14:00:00Z"]  # 09:00 EST, in UTC as documented
+    assert q["enddt"] == ["2026-12-01T14:15:00Z"]
+    assert "St Mary&#x27;s<br>" in q["body"][0]  # the body is HTML: escaped, lines as <br>
     assert q["subject"] == ["Follow up: Dr Jane Doe (St Mary's)"]
     assert "+" not in parts.query  # spaces as %20: Outlook shows '+' literally
     office = outlook_calendar_url(followup, office365=True)

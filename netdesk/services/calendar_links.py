@@ -5,11 +5,12 @@ same patient-data guard as the .ics export, and the details are kept short
 (browsers and servers truncate URLs beyond a few thousand characters).
 """
 
+import html
 from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
 
 from netdesk.models import FollowUp, get_setting
-from netdesk.services.ics import description_for, event_times, gather_contexts, guard, summary_for
+from netdesk.services.ics import description_for, event_times, gather_contexts, summary_for
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK_LIVE = "https://outlook.live.com/calendar/0/deeplink/compose"
@@ -19,10 +20,8 @@ MAX_DETAILS = 1500
 
 def _texts(followup: FollowUp, allow_sensitive: bool) -> tuple[str, str]:
     ctx = gather_contexts([followup.contact_id])[followup.contact_id]
-    summary = guard(summary_for(followup, ctx), allow_sensitive)
-    details = guard(
-        description_for(followup, ctx, get_setting("my_name", "") or ""), allow_sensitive
-    )
+    summary = summary_for(followup, ctx, allow_sensitive)
+    details = description_for(followup, ctx, get_setting("my_name", "") or "", allow_sensitive)
     if len(details) > MAX_DETAILS:
         details = details[: MAX_DETAILS - 1] + "…"
     return summary, details
@@ -47,18 +46,19 @@ def outlook_calendar_url(
 ) -> str:
     """Outlook on the web compose link (outlook.live.com, or outlook.office.com for work accounts).
 
-    Times are ISO 8601 with their UTC offset; all-day items pass allday=true with dates.
+    Times are sent in UTC (``…Z``, the documented form); all-day items pass dates and
+    allday=true. The body is read as HTML, so the text is escaped and lines become <br>.
     """
     start, end = event_times(followup)
     subject, body = _texts(followup, allow_sensitive)
     params = {"path": "/calendar/action/compose", "rru": "addevent", "subject": subject}
     if isinstance(start, datetime):
-        params["startdt"] = start.isoformat(timespec="seconds")
-        params["enddt"] = end.isoformat(timespec="seconds")
+        params["startdt"] = f"{start.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+        params["enddt"] = f"{end.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
     else:
         assert isinstance(start, date)
         params["startdt"] = start.isoformat()
         params["enddt"] = end.isoformat()
         params["allday"] = "true"
-    params["body"] = body
+    params["body"] = html.escape(body).replace("\n", "<br>")
     return f"{OUTLOOK_OFFICE if office365 else OUTLOOK_LIVE}?{urlencode(params, quote_via=quote)}"
