@@ -12,6 +12,7 @@ from netdesk.models import Event, EventAttendance, FollowUp
 from netdesk.services.contacts import create_contact
 from netdesk.services.followups import (
     cancel_followup,
+    change_followup,
     complete_followup,
     create_followup,
     reschedule_followup,
@@ -261,6 +262,12 @@ def test_dst_edges_new_york_and_berlin(jane):
 
 
 def test_unknown_zone_is_a_clear_error(jane):
-    f = create_followup(jane, date(2026, 12, 1), "X", due_time=time(9), timezone="Mars/Olympus")
+    with pytest.raises(InputError, match="'Mars/Olympus' is unknown"):
+        create_followup(jane, date(2026, 12, 1), "X", due_time=time(9), timezone="Mars/Olympus")
+    f = create_followup(jane, date(2026, 12, 1), "X", due_time=time(9), timezone="UTC")
+    with pytest.raises(InputError, match="'Mars/Olympus' is unknown"):
+        change_followup(f, timezone="Mars/Olympus")
+    # a row written by an older version or another tool is still reported clearly
+    FollowUp.update(timezone="Mars/Olympus").where(FollowUp.id == f.id).execute()
     with pytest.raises(InputError, match="unknown time zone 'Mars/Olympus'"):
-        build_calendar([f])
+        build_calendar([FollowUp.get_by_id(f.id)])

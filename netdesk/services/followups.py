@@ -43,6 +43,19 @@ def user_timezone() -> str:
         return "UTC"
 
 
+def check_timezone(name: str) -> str:
+    """``name`` if it is an IANA zone this computer knows, else an InputError."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"Time zone {name!r} is unknown; use an IANA name like America/New_York."
+        ) from None
+    return name
+
+
 def new_uid() -> str:
     return f"{uuid.uuid4()}@netdesk"
 
@@ -88,6 +101,8 @@ def create_followup(
         raise InputError("A follow-up needs a title.")
     if not 1 <= duration_minutes <= 24 * 60:
         raise InputError("Duration must be between 1 minute and 24 hours.")
+    if timezone:
+        check_timezone(timezone)
     return FollowUp.create(
         contact=contact,
         due_date=due_date,
@@ -105,6 +120,8 @@ def create_followup(
 
 def change_followup(followup: FollowUp, **fields) -> FollowUp:
     """Set fields and bump the sequence so calendars update rather than duplicate."""
+    if fields.get("timezone"):
+        check_timezone(fields["timezone"])
     for key, value in fields.items():
         setattr(followup, key, value)
     followup.sequence += 1
@@ -154,6 +171,7 @@ def reschedule_followup(
         fields["duration_minutes"] = duration_minutes
     if due_time is not None and not followup.timezone:
         fields["timezone"] = user_timezone()
+
     if followup.status == "snoozed":
         fields["status"] = "open"
     return change_followup(followup, **fields)
