@@ -210,6 +210,11 @@ def test_alarm_is_configurable_and_can_be_off(jane):
     cal = build_calendar([f], alarm_minutes=60)
     assert cal.walk("VALARM")[0].decoded("trigger") == timedelta(minutes=-60)
     assert build_calendar([f], alarm_minutes=None).walk("VALARM") == []
+    day = create_followup(jane, date(2026, 12, 2), "Y")
+    before = build_calendar([day], all_day_alarm="day-before").walk("VALARM")[0]
+    assert before.decoded("trigger") == timedelta(hours=-15)  # 09:00 the day before
+    with pytest.raises(InputError, match="not one of"):
+        build_calendar([day], all_day_alarm="noon")
 
 
 def test_export_file_is_user_only_and_atomic(tmp_path, jane):

@@ -62,6 +62,11 @@ def register(subparsers) -> None:
     e.add_argument("--tag", metavar="T")
     e.add_argument("--alarm", type=int, metavar="MIN", help="minutes before (default 15)")
     e.add_argument(
+        "--all-day-alarm",
+        choices=("same-day", "day-before"),
+        help="all-day reminder at 09:00 on the day (default) or the day before (Outlook)",
+    )
+    e.add_argument(
         "--allow-sensitive",
         action="store_true",
         help="include text that looks like patient data instead of redacting it",
@@ -176,7 +181,11 @@ def export_ics(args) -> int:
     flagged = {} if args.allow_sensitive else ics.sensitive_findings(followups)
     alarm = ics.FROM_SETTINGS if args.alarm is None else args.alarm
     count = ics.export_ics(
-        args.out, followups, alarm_minutes=alarm, allow_sensitive=args.allow_sensitive
+        args.out,
+        followups,
+        alarm_minutes=alarm,
+        allow_sensitive=args.allow_sensitive,
+        all_day_alarm=args.all_day_alarm,
     )
     print(f"{count} follow-ups written to {args.out.resolve()}")
     if flagged:

@@ -210,13 +210,17 @@ def sync_followups(
 
     cal = connect(url, user, password, calendar)
     alarm = get_setting("alarm_minutes", DEFAULT_ALARM_MINUTES)
+    all_day = get_setting("all_day_alarm", "same-day")
     result = SyncResult()
     todo = pending_followups()
     total = len(todo) + 1
     for i, followup in enumerate(todo):
         progress.step(i, total, f"Sending follow-up {i + 1} of {len(todo)}…")
         ical = build_calendar(
-            [followup], alarm_minutes=alarm, allow_sensitive=allow_sensitive
+            [followup],
+            alarm_minutes=alarm,
+            allow_sensitive=allow_sensitive,
+            all_day_alarm=all_day,
         ).to_ical()
         obj = caldav.Event(
             cal.client, url=followup.caldav_href or None, data=ical.decode(), parent=cal

@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -44,7 +44,12 @@ from netdesk.services.vtimezone import timezone_component
 PRODID = f"-//netdesk//netdesk {__version__}//EN"
 CALENDAR_NAME = "netdesk follow-ups"
 DEFAULT_ALARM_MINUTES = 15
-ALL_DAY_ALARM = time(9, 0)
+# When an all-day follow-up rings, relative to the start of its day. Outlook cannot
+# ring after an event's start, so "day-before" is offered for Outlook users.
+ALL_DAY_ALARMS = {
+    "same-day": ("09:00 on the day", timedelta(hours=9)),
+    "day-before": ("09:00 the day before (works in Outlook)", timedelta(hours=-15)),
+}
 ORIGIN_CATEGORIES = {
     "manual": "Follow-up",
     "event": "After event",
@@ -263,7 +268,7 @@ def build_calendar(
     followups: Iterable[FollowUp],
     *,
     alarm_minutes: int | None = DEFAULT_ALARM_MINUTES,
-    all_day_alarm: time = ALL_DAY_ALARM,
+    all_day_alarm: str = "same-day",
     allow_sensitive: bool = False,
     name: str = CALENDAR_NAME,
     stamp: datetime | None = None,
@@ -271,8 +276,14 @@ def build_calendar(
     """A VCALENDAR (METHOD:PUBLISH) with one VEVENT per follow-up.
 
     ``alarm_minutes`` before a timed follow-up (None: no alarm); all-day ones ring at
-    ``all_day_alarm`` on the day (a trigger relative to the start of the day).
+    at 09:00 on the day, or the day before (``all_day_alarm``, see ALL_DAY_ALARMS): a
+    trigger relative to the start of the day.
     """
+    if all_day_alarm not in ALL_DAY_ALARMS:
+        raise InputError(
+            f"All-day alarm {all_day_alarm!r} is not one of: {', '.join(ALL_DAY_ALARMS)}."
+        )
+    all_day_trigger = ALL_DAY_ALARMS[all_day_alarm][1]
     followups = list(followups)
     contexts = gather_contexts(f.contact_id for f in followups)
     my_name = get_setting("my_name", "") or ""
@@ -309,9 +320,7 @@ def build_calendar(
             alarm.add("action", "DISPLAY")
             alarm.add("description", "Follow-up reminder")
             if f.due_time is None:
-                alarm.add(
-                    "trigger", timedelta(hours=all_day_alarm.hour, minutes=all_day_alarm.minute)
-                )
+                alarm.add("trigger", all_day_trigger)
             else:
                 alarm.add("trigger", timedelta(minutes=-alarm_minutes))
             ev.add_component(alarm)
@@ -377,6 +386,7 @@ def export_ics(
     *,
     alarm_minutes: int | None = FROM_SETTINGS,
     allow_sensitive: bool = False,
+    all_day_alarm: str | None = None,
 ) -> int:
     """Write the file, then record which SEQUENCE each follow-up was exported at.
 
@@ -385,7 +395,12 @@ def export_ics(
     followups = list(followups)
     if alarm_minutes == FROM_SETTINGS:
         alarm_minutes = get_setting("alarm_minutes", DEFAULT_ALARM_MINUTES)
-    cal = build_calendar(followups, alarm_minutes=alarm_minutes, allow_sensitive=allow_sensitive)
+    cal = build_calendar(
+        followups,
+        alarm_minutes=alarm_minutes,
+        allow_sensitive=allow_sensitive,
+        all_day_alarm=all_day_alarm or get_setting("all_day_alarm", "same-day"),
+    )
     write_atomic(path, cal.to_ical())
     ids = [f.id for f in followups]
     with database.atomic():

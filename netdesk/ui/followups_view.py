@@ -54,11 +54,13 @@ class FollowUpModel(QAbstractTableModel):
         self.filters = {"status": "active", "due": "any", "search": ""}
         self.sort_key, self.descending = "due", False
         self.rows: list[FollowUp] = []
+        self.user_zone = ""
         self._query = None
         self._more = False
 
     def reload(self) -> None:
         self.beginResetModel()
+        self.user_zone = svc.user_timezone()
         self._query = svc.followup_query(
             sort=self.sort_key, descending=self.descending, **self.filters
         )
@@ -97,7 +99,8 @@ class FollowUpModel(QAbstractTableModel):
             if col == 1:
                 if f.due_time is None:
                     return "All day"
-                return f"{f.due_time:%H:%M} ({f.duration_minutes} min)"
+                zone = "" if f.timezone in ("", self.user_zone) else f" {f.timezone}"
+                return f"{f.due_time:%H:%M} ({f.duration_minutes} min){zone}"
             if col == 2:
                 return f.contact.name
             if col == 3:

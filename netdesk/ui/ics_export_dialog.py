@@ -36,6 +36,7 @@ class IcsExportDialog(QDialog):
         self.window_ = window
         self.ids = ids
         self.setWindowTitle("Export follow-ups to a calendar file")
+        self.setMinimumWidth(600)
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Creates an .ics file that Outlook, Google Calendar and Apple Calendar import. "
@@ -53,8 +54,8 @@ class IcsExportDialog(QDialog):
             options.insert(0, ("selected", f"The {len(ids)} &selected follow-up(s)"))
         options += [
             ("all", "&All follow-ups"),
-            ("contact", "One &contact:"),
-            ("tag", "Everyone &tagged:"),
+            ("contact", "Open follow-ups of one &contact:"),
+            ("tag", "Open follow-ups of everyone &tagged:"),
         ]
         for key, label in options:
             radio = QRadioButton(label)
@@ -80,9 +81,17 @@ class IcsExportDialog(QDialog):
         alarm = QHBoxLayout()
         alarm.addWidget(self.reminder)
         alarm.addWidget(self.minutes)
-        alarm.addWidget(QLabel("(all-day: 09:00 on the day)"))
         alarm.addStretch()
         form.addRow("Alarm:", alarm)
+        self.all_day = QComboBox()
+        for key, (label, _) in ics.ALL_DAY_ALARMS.items():
+            self.all_day.addItem(label, key)
+        current = get_setting("all_day_alarm", "same-day")
+        self.all_day.setCurrentIndex(max(0, self.all_day.findData(current)))
+        self.reminder.toggled.connect(self.all_day.setEnabled)
+        all_day_label = QLabel("All-&day alarm:")
+        all_day_label.setBuddy(self.all_day)
+        form.addRow(all_day_label, self.all_day)
 
         self.path = QLineEdit(str(Path.home() / "netdesk-followups.ics"))
         browse = QPushButton("&Browse…")
@@ -132,9 +141,9 @@ class IcsExportDialog(QDialog):
             contact_id = self.contact.contact_id()
             if contact_id is None:
                 raise InputError("Pick a contact from the suggestions first.")
-            return list(ics.scope_query("all", contact_id=contact_id))
+            return list(ics.scope_query("open", contact_id=contact_id))
         if scope == "tag":
-            return list(ics.scope_query("all", tag=self.tag.currentText()))
+            return list(ics.scope_query("open", tag=self.tag.currentText()))
         return list(ics.scope_query(scope))
 
     def ask_about_sensitive(self, count: int) -> bool | None:
@@ -177,12 +186,15 @@ class IcsExportDialog(QDialog):
             allow = answer
         path = Path(self.path.text()).expanduser()
         minutes = self.minutes.value() if self.reminder.isChecked() else None
+        all_day = self.all_day.currentData()
         ids = [f.id for f in followups]
 
         def work(progress):
             progress.step(0, 0, "Writing calendar file…")
             rows = list(FollowUp.select().where(FollowUp.id.in_(ids)))
-            return ics.export_ics(path, rows, alarm_minutes=minutes, allow_sensitive=allow)
+            return ics.export_ics(
+                path, rows, alarm_minutes=minutes, allow_sensitive=allow, all_day_alarm=all_day
+            )
 
         self.buttons.setEnabled(False)
         run_task(self, "Exporting follow-ups", work, self._done, self._failed, self._cancelled)

@@ -25,7 +25,7 @@ from netdesk.errors import InputError, UserError
 from netdesk.models import database, get_setting, set_setting
 from netdesk.services import caldav_sync
 from netdesk.services.followups import Slot, user_timezone
-from netdesk.services.ics import DEFAULT_ALARM_MINUTES
+from netdesk.services.ics import ALL_DAY_ALARMS, DEFAULT_ALARM_MINUTES
 from netdesk.ui.messages import error_text, show_error
 from netdesk.ui.workers import run_task
 
@@ -50,6 +50,13 @@ class SettingsDialog(QDialog):
         self.alarm = QSpinBox(suffix=" minutes before", minimum=0, maximum=7 * 24 * 60)
         self.alarm.setValue(int(get_setting("alarm_minutes", DEFAULT_ALARM_MINUTES)))
         form.addRow("Default &reminder:", self.alarm)
+        self.all_day = QComboBox()
+        for key, (label, _) in ALL_DAY_ALARMS.items():
+            self.all_day.addItem(label, key)
+        self.all_day.setCurrentIndex(
+            max(0, self.all_day.findData(get_setting("all_day_alarm", "same-day")))
+        )
+        form.addRow("All-&day reminder:", self.all_day)
         layout.addWidget(general)
 
         rules = QGroupBox("Follow-up after an event")
@@ -116,6 +123,7 @@ class SettingsDialog(QDialog):
             set_setting("my_name", self.my_name.text().strip())
             set_setting("timezone", zone)
             set_setting("alarm_minutes", self.alarm.value())
+            set_setting("all_day_alarm", self.all_day.currentData())
             set_setting("followups.business_days", self.business_days.value())
             set_setting("followups.slot", self.slot.text().strip())
             if url or user:

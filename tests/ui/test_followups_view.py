@@ -8,7 +8,7 @@ from PySide6.QtCore import QDate, QObject, QSettings, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog
 
-from netdesk.models import FollowUp, Interaction, get_setting
+from netdesk.models import FollowUp, Interaction, get_setting, set_setting
 from netdesk.services.contacts import create_contact
 from netdesk.services.followups import create_followup
 
@@ -39,6 +39,7 @@ def urls():
 
 @pytest.fixture
 def page(window):
+    set_setting("timezone", "America/New_York")  # the user's zone; Berlin slots show theirs
     jane = create_contact(name="Jane Doe", prefix="Dr", organization="St Mary's",
                           emails=["jane@stmarys.org"], tags=["cardiology"])  # fmt: skip
     ben = create_contact(name="Ben Okafor", organization="Cleveland Clinic")
@@ -85,7 +86,7 @@ def click_in_modal(qtbot, button_text: str):
 def test_lists_filters_sorts_and_empty_state(page, qtbot):
     assert titles(page) == ["Send the protocol", "Coffee", "Check in"]
     assert page.model.data(page.model.index(0, 0), Qt.ItemDataRole.ForegroundRole) is not None
-    assert page.model.data(page.model.index(1, 1)) == "09:00 (15 min)"
+    assert page.model.data(page.model.index(1, 1)) == "09:00 (15 min) Europe/Berlin"
     page.due.setCurrentIndex(page.due.findData("overdue"))
     assert titles(page) == ["Send the protocol"]
     page.due.setCurrentIndex(page.due.findData("week"))
@@ -229,6 +230,7 @@ def test_export_dialog_writes_ics_for_selection(page, window, qtbot, tmp_path):
     out = tmp_path / "sel.ics"
     dialog.path.setText(str(out))
     dialog.minutes.setValue(30)
+    dialog.all_day.setCurrentIndex(dialog.all_day.findData("day-before"))
     dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     qtbot.waitUntil(lambda: dialog.result_count is not None, timeout=10000)
     cal = Calendar.from_ical(out.read_bytes())
@@ -236,9 +238,8 @@ def test_export_dialog_writes_ics_for_selection(page, window, qtbot, tmp_path):
         "Coffee: Ben Okafor (Cleveland Clinic)",
         "Send the protocol: Dr Jane Doe (St Mary's)",
     ]
-    assert [a.decoded("trigger") for a in cal.walk("VALARM") if a.decoded("trigger").days < 0] == [
-        timedelta(minutes=-30)
-    ]
+    triggers = sorted(a.decoded("trigger") for a in cal.walk("VALARM"))
+    assert triggers == [timedelta(hours=-15), timedelta(minutes=-30)]  # all-day, timed
     assert FollowUp.select().where(FollowUp.exported_sequence.is_null(False)).count() == 2
 
 
@@ -273,6 +274,7 @@ def test_settings_saved_and_caldav_sync_now(window, qtbot, radicale, caldav_cale
     dialog.zone.setCurrentText("Europe/Berlin")
     dialog.slot.setText("09:00-09:30")
     dialog.business_days.setValue(3)
+    dialog.all_day.setCurrentIndex(dialog.all_day.findData("day-before"))
     dialog.url.setText(radicale.url)
     dialog.user.setText(radicale.user)
     dialog.calendar.setText(caldav_calendar)
@@ -299,6 +301,7 @@ def test_settings_saved_and_caldav_sync_now(window, qtbot, radicale, caldav_cale
     assert get_setting("timezone") == "Europe/Berlin"
     assert get_setting("followups.slot") == "09:00-09:30"
     assert get_setting("followups.business_days") == 3
+    assert get_setting("all_day_alarm") == "day-before"
     assert get_setting("caldav.url") == radicale.url
     from netdesk.models import Setting
 
