@@ -13,6 +13,7 @@ from netdesk.services.caldav_sync import (
     check_url,
     get_password,
     pending_followups,
+    store_password,
     sync_followups,
 )
 from netdesk.services.contacts import create_contact, delete_contacts
@@ -152,3 +153,8 @@ def test_password_from_environment_or_clear_message(monkeypatch):
     monkeypatch.delenv("NETDESK_CALDAV_PASSWORD")
     with pytest.raises(UserError, match="No CalDAV password for 'alice'"):
         get_password("alice")  # the null keyring backend holds nothing
+
+
+def test_password_not_kept_by_keyring_is_reported():
+    with pytest.raises(UserError, match="did not keep the password"):
+        store_password("alice", "secret")  # the test keyring backend forgets everything

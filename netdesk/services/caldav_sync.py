@@ -99,15 +99,22 @@ def get_password(user: str) -> str:
 
 
 def store_password(user: str, password: str) -> None:
+    """Save to the system keyring, and check it was really kept."""
     import keyring
     from keyring.errors import KeyringError
 
     try:
         keyring.set_password(KEYRING_SERVICE, user, password)
+        kept = keyring.get_password(KEYRING_SERVICE, user) == password
     except KeyringError as exc:
         raise UserError(
             f"The system keyring refused the password ({exc}). Set {PASSWORD_ENV} instead."
         ) from None
+    if not kept:  # e.g. the "null" backend accepts and forgets
+        raise UserError(
+            f"The system keyring did not keep the password (is a keyring service running?). "
+            f"Set {PASSWORD_ENV} instead."
+        )
 
 
 # --- connecting --------------------------------------------------------------------
