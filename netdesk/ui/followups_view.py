@@ -306,6 +306,7 @@ class FollowUpsPage(Page):
         self.compose_button = QPushButton("Co&mpose email")
         self.export_button = QPushButton("E&xport selected…")
         self.count_label = QLabel()
+        self.last_rule_run: svc.RuleRun | None = None
         for w in (self.done_button, self.snooze_button, self.reschedule_button,
                   self.cancel_button, self.compose_button, self.export_button):  # fmt: skip
             actions.addWidget(w)
@@ -498,17 +499,27 @@ class FollowUpsPage(Page):
             self._run(AddFollowUpCommand(dialog.values()))
 
     def run_rules(self) -> None:
-        try:
-            run = svc.run_rules(date.today())
-        except UserError as exc:
-            show_error(self, exc)
-            return
-        self.refresh()
-        self.window_.statusBar().showMessage(
-            f"Rules planned {run.total} follow-ups ({run.after_event} after events, "
-            f"{run.cadence} stay-in-touch, {run.milestone} congratulations).",
-            8000,
-        )
+        """Apply the rules on a worker (a large contact base takes a while)."""
+        from netdesk.ui.workers import run_task
+
+        def work(progress):
+            progress.step(0, 0, "Planning follow-ups…")
+            return svc.run_rules(date.today())
+
+        def done(run: svc.RuleRun) -> None:
+            self.refresh()
+            self.last_rule_run = run
+            self.window_.statusBar().showMessage(
+                f"Rules planned {run.total} follow-ups ({run.after_event} after events, "
+                f"{run.cadence} stay-in-touch, {run.milestone} congratulations).",
+                8000,
+            )
+
+        self.rules_button.setEnabled(False)
+        task = run_task(self, "Running follow-up rules", work, done)
+        task.signals.finished.connect(lambda _: self.rules_button.setEnabled(True))
+        task.signals.failed.connect(lambda _: self.rules_button.setEnabled(True))
+        task.signals.cancelled.connect(lambda: self.rules_button.setEnabled(True))
 
     def _open(self, url: str) -> None:
         self.last_url = url  # what was opened, for tests and the status bar

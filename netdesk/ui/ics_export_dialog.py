@@ -113,6 +113,7 @@ class IcsExportDialog(QDialog):
         layout.addWidget(buttons)
         self.buttons = buttons
         self.result_count: int | None = None
+        self.status = ""  # "", "done", "cancelled" or "failed": for the status bar and tests
 
     @staticmethod
     def _beside(radio: QRadioButton, field) -> QHBoxLayout:
@@ -169,25 +170,43 @@ class IcsExportDialog(QDialog):
         return None
 
     def start_export(self) -> None:
+        """Check the selection for patient-like text (worker), ask, then write (worker)."""
         try:
-            followups = self.followups()
+            scope_ids = [f.id for f in self.followups()]
         except UserError as exc:
             show_error(self, exc)
             return
-        if not followups:
+        if not scope_ids:
             show_error(self, UserError("There are no follow-ups in that selection."))
             return
+
+        def check(progress):
+            progress.step(0, 0, "Checking for patient data…")
+            rows = FollowUp.select().where(FollowUp.id.in_(scope_ids))
+            return len(ics.sensitive_findings(rows))
+
+        self.buttons.setEnabled(False)
+        run_task(
+            self,
+            "Checking follow-ups",
+            check,
+            lambda flagged: self._ask_then_write(scope_ids, flagged),
+            self._failed,
+            self._cancelled,
+        )
+
+    def _ask_then_write(self, ids: list[int], flagged: int) -> None:
         allow = False
-        flagged = ics.sensitive_findings(followups)
         if flagged:
-            answer = self.ask_about_sensitive(len(flagged))
+            answer = self.ask_about_sensitive(flagged)
             if answer is None:
+                self.buttons.setEnabled(True)
+                self.status = "cancelled"
                 return
             allow = answer
         path = Path(self.path.text()).expanduser()
         minutes = self.minutes.value() if self.reminder.isChecked() else None
         all_day = self.all_day.currentData()
-        ids = [f.id for f in followups]
 
         def work(progress):
             progress.step(0, 0, "Writing calendar file…")
@@ -196,11 +215,11 @@ class IcsExportDialog(QDialog):
                 path, rows, alarm_minutes=minutes, allow_sensitive=allow, all_day_alarm=all_day
             )
 
-        self.buttons.setEnabled(False)
         run_task(self, "Exporting follow-ups", work, self._done, self._failed, self._cancelled)
 
     def _done(self, count: int) -> None:
         self.result_count = count
+        self.status = "done"
         self.window_.statusBar().showMessage(
             f"{count} follow-ups exported to {self.path.text()}", 10000
         )
@@ -208,10 +227,12 @@ class IcsExportDialog(QDialog):
 
     def _failed(self, exc: Exception) -> None:
         self.buttons.setEnabled(True)
+        self.status = "failed"
         show_error(self, exc)
 
     def _cancelled(self) -> None:
         self.buttons.setEnabled(True)
+        self.status = "cancelled"
 
 
 def export_followups(window, ids: list[int] | None = None) -> IcsExportDialog:

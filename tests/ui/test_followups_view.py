@@ -6,7 +6,7 @@ import pytest
 from icalendar import Calendar
 from PySide6.QtCore import QDate, QObject, QSettings, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox
 
 from netdesk.models import FollowUp, Interaction, get_setting, set_setting
 from netdesk.services.contacts import create_contact
@@ -67,18 +67,22 @@ def titles(page):
 
 
 def click_in_modal(qtbot, button_text: str):
-    """Click a button of the next modal dialog when it appears (message boxes block)."""
+    """Click a button of the next message box when it appears (message boxes block).
+
+    Other modal windows (a progress dialog) are waited out, not clicked.
+    """
 
     def click():
         box = QApplication.activeModalWidget()
-        if box is None:
+        if not isinstance(box, QMessageBox):
             QTimer.singleShot(20, click)
             return
         for button in box.findChildren(QAbstractButton):
             if button.text().replace("&", "") == button_text:
                 button.click()
                 return
-        raise AssertionError(f"No button {button_text!r} in {box.windowTitle()!r}")
+        box.reject()
+        raise AssertionError(f"No button {button_text!r} in {box.text()!r}")
 
     QTimer.singleShot(0, click)
 
@@ -256,6 +260,7 @@ def test_export_dialog_asks_about_patient_data(window, qtbot, tmp_path):
 
     click_in_modal(qtbot, "Cancel")
     dialog.start_export()
+    qtbot.waitUntil(lambda: dialog.status == "cancelled", timeout=10000)
     assert not out.exists()  # cancelled at the question: nothing written
 
     click_in_modal(qtbot, "Redact it (recommended)")
@@ -310,3 +315,21 @@ def test_settings_saved_and_caldav_sync_now(window, qtbot, radicale, caldav_cale
     from netdesk.models import Setting
 
     assert all(radicale.password not in s.value for s in Setting.select())
+
+
+def test_run_rules_button_plans_on_a_worker(page, qtbot):
+    from datetime import datetime
+
+    from netdesk.services.history import log_interaction
+
+    dev = create_contact(name="Dev Patel", stay_in_touch_days=30)
+    log_interaction(dev, channel="coffee", occurred_at=datetime(2020, 1, 1, 12, 0))
+    page.rules_button.click()
+    qtbot.waitUntil(lambda: page.last_rule_run is not None, timeout=10000)
+    assert page.last_rule_run.cadence == 1
+    assert "Stay in touch" in titles(page)
+    qtbot.waitUntil(page.rules_button.isEnabled, timeout=5000)
+    page.rules_button.click()  # again: nothing new
+    page.last_rule_run = None
+    qtbot.waitUntil(lambda: page.last_rule_run is not None, timeout=10000)
+    assert page.last_rule_run.total == 0
