@@ -3,6 +3,8 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netdesk.errors import InputError
 from netdesk.models import Event, EventAttendance, FollowUp, Interaction, Tag, set_setting
@@ -125,3 +127,17 @@ def test_reschedule_reopens_a_snoozed_followup(db):
     reschedule_followup(f, TODAY + timedelta(days=2), time(10, 0), 30)
     f = FollowUp.get_by_id(f.id)
     assert (f.status, f.due_time, f.duration_minutes, f.sequence) == ("open", time(10), 30, 2)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), st.integers(0, 60))
+def test_business_days_property(start, days):
+    """Lands on a weekday (unless 0 days), and exactly ``days`` weekdays are passed."""
+    end = add_business_days(start, days)
+    passed = sum(
+        1 for i in range(1, (end - start).days + 1) if (start + timedelta(days=i)).weekday() < 5
+    )
+    assert passed == days
+    if days:
+        assert end.weekday() < 5
+        assert (end - start).days <= days + 2 * (days // 5 + 1)

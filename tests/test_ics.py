@@ -260,6 +260,17 @@ def test_dst_edges_new_york_and_berlin(jane):
     )
     assert event_times(before)[0].astimezone(UTC).hour == 8
     assert event_times(after)[0].astimezone(UTC).hour == 7
+    # Berlin falls back 2026-10-25 03:00 -> 02:00: 02:30 happens twice; the first (CEST) is used
+    twice = create_followup(
+        jane, date(2026, 10, 25), "T", due_time=time(2, 30), duration_minutes=60,
+        timezone="Europe/Berlin",
+    )  # fmt: skip
+    start, end = event_times(twice)
+    assert start.utcoffset() == timedelta(hours=2) and end.utcoffset() == timedelta(hours=1)
+    assert (end.hour, end.minute) == (2, 30)  # 60 real minutes later, the clock shows 02:30 again
+    (exported,) = build_calendar([twice]).walk("VEVENT")
+    assert exported["dtend"].to_ical() == b"20261025T013000Z"  # not an ambiguous 02:30
+    assert exported.decoded("dtend") - exported.decoded("dtstart") == timedelta(minutes=60)
     # and the exported wall clock stays 09:00 local
     cal = build_calendar([before, after])
     starts = sorted(e.decoded("dtstart") for e in cal.walk("VEVENT"))

@@ -308,7 +308,9 @@ def build_calendar(
         ev.add("summary", summary_for(f, ctx, allow_sensitive))
         ev.add("description", description_for(f, ctx, my_name, allow_sensitive))
         ev.add("dtstart", start)
-        ev.add("dtend", end)
+        # An end in the repeated hour after a DST fall-back would read as the *first*
+        # such hour (RFC 5545 3.3.5); UTC keeps it unambiguous.
+        ev.add("dtend", end.astimezone(UTC) if getattr(end, "fold", 0) else end)
         ev.add("categories", [ORIGIN_CATEGORIES.get(f.origin, "Follow-up"), *ctx.tags])
         ev.add("class", "PRIVATE")
         ev.add("transp", "TRANSPARENT" if f.due_time is None else "OPAQUE")
