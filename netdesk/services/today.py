@@ -1,0 +1,351 @@
+"""What to do today: due follow-ups, lapsed cadences, milestones, fresh imports.
+
+Built from a handful of SQL queries that use the indexes (follow_up(status,
+due_date), interaction(kind, occurred_at), import_batch(created_at)); the only
+full pass is the cadence check, a single scan SQLite does in C. Nothing loops over
+the whole contact base in Python.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from netdesk.models import (
+    Contact,
+    ContactMethod,
+    ContactTag,
+    FollowUp,
+    ImportBatch,
+    ImportChange,
+    Interaction,
+    Organization,
+    Tag,
+    database,
+    utcnow,
+)
+
+SECTION_LIMIT = 100
+UPCOMING_DAYS = 7
+RECENT_DAYS = 30
+OPEN = ("open", "snoozed")
+SECTIONS = ("overdue", "due_today", "upcoming", "lapsed", "milestones", "imports")
+SECTION_TITLES = {
+    "overdue": "Overdue",
+    "due_today": "Due today",
+    "upcoming": "Next 7 days",
+    "lapsed": "Time to get back in touch",
+    "milestones": "Congratulate",
+    "imports": "New from imports",
+}
+
+
+@dataclass
+class TodayItem:
+    """One actionable row: a follow-up (``followup_id``) or a person to reach out to."""
+
+    section: str
+    contact_id: int
+    title: str
+    detail: str
+    due: date | None = None
+    followup_id: int | None = None
+    interaction_id: int | None = None
+    name: str = ""
+    organization: str = ""
+    email: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["due"] = self.due.isoformat() if self.due else None
+        return data
+
+
+@dataclass
+class Today:
+    today: date
+    sections: dict[str, list[TodayItem]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)  # may exceed the rows shown
+
+    def is_empty(self) -> bool:
+        return not any(self.totals.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "totals": self.totals,
+            "sections": {k: [i.to_dict() for i in v] for k, v in self.sections.items()},
+        }
+
+
+def _t(model) -> str:
+    return model._meta.table_name
+
+
+def _stamp(value: datetime) -> str:
+    """The text form peewee stores datetimes in, so comparisons stay index-friendly."""
+    return value.isoformat(sep=" ")
+
+
+def _rows(sql: str, params: tuple) -> list[tuple]:
+    return database.execute_sql(sql, params).fetchall()
+
+
+def _parse_dt(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def _followups(today: date, limit: int) -> tuple[dict[str, list[TodayItem]], dict[str, int]]:
+    fu, c = _t(FollowUp), _t(Contact)
+    horizon = today + timedelta(days=UPCOMING_DAYS)
+    buckets = {
+        "overdue": ("f.due_date < ?", (today.isoformat(),)),
+        "due_today": ("f.due_date = ?", (today.isoformat(),)),
+        "upcoming": (
+            "f.due_date > ? AND f.due_date <= ?",
+            (today.isoformat(), horizon.isoformat()),
+        ),
+    }
+    items, totals = {}, {}
+    for name, (cond, params) in buckets.items():
+        base = (
+            f"FROM {fu} f JOIN {c} c ON c.id = f.contact_id "
+            f"WHERE f.status IN ('open', 'snoozed') AND {cond} AND NOT c.archived"
+        )
+        totals[name] = _rows(f"SELECT COUNT(*) {base}", params)[0][0]
+        rows = _rows(
+            f"SELECT f.id, f.contact_id, f.title, f.due_date, f.due_time, f.status {base} "
+            f"ORDER BY f.due_date, f.due_time, f.id LIMIT ?",
+            (*params, limit),
+        )
+        section = []
+        for fid, cid, title, due, due_time, status in rows:
+            due = date.fromisoformat(due) if isinstance(due, str) else due
+            if name == "overdue":
+                days = (today - due).days
+                detail = f"overdue {days} day{'s' if days != 1 else ''}"
+            elif name == "due_today":
+                detail = f"due today at {str(due_time)[:5]}" if due_time else "due today"
+            else:
+                detail = f"due {due.strftime('%a %d %b')}"
+            if status == "snoozed":
+                detail += " (snoozed)"
+            section.append(TodayItem(name, cid, title, detail, due, followup_id=fid))
+        items[name] = section
+    return items, totals
+
+
+def _lapsed(now: datetime, limit: int) -> tuple[list[TodayItem], int]:
+    """Contacts whose cadence (their own, else their tags' shortest) has run out.
+
+    People with an open follow-up are left out: something is already planned.
+    """
+    c, ct, tag, fu = _t(Contact), _t(ContactTag), _t(Tag), _t(FollowUp)
+    sql = f"""
+        WITH cadence(contact_id, days) AS (
+            SELECT id, stay_in_touch_days FROM {c}
+             WHERE stay_in_touch_days IS NOT NULL AND NOT archived
+            UNION ALL
+            SELECT ct.contact_id, MIN(t.stay_in_touch_days)
+              FROM {tag} t JOIN {ct} ct ON ct.tag_id = t.id
+              JOIN {c} c2 ON c2.id = ct.contact_id
+             WHERE t.stay_in_touch_days IS NOT NULL AND c2.stay_in_touch_days IS NULL
+               AND NOT c2.archived
+             GROUP BY ct.contact_id
+        ),
+        lapsed AS (
+            SELECT k.contact_id, k.days, c.last_interaction_at AS last,
+                   CAST(julianday(?) - julianday(COALESCE(c.last_interaction_at, c.created_at))
+                        AS INTEGER) AS since
+              FROM cadence k JOIN {c} c ON c.id = k.contact_id
+             WHERE COALESCE(c.last_interaction_at, c.created_at) < datetime(?, '-' || k.days || ' days')
+               AND NOT EXISTS (SELECT 1 FROM {fu} f WHERE f.contact_id = k.contact_id
+                                  AND f.status IN ('open', 'snoozed'))
+        )
+        SELECT contact_id, days, last, since, (SELECT COUNT(*) FROM lapsed)
+          FROM lapsed ORDER BY since - days DESC, contact_id LIMIT ?
+    """
+    stamp = _stamp(now)
+    rows = _rows(sql, (stamp, stamp, limit))
+    items = []
+    for cid, days, last, since, _ in rows:
+        if last is None:
+            detail = f"never talked; added {since} days ago; cadence {days}"
+        else:
+            detail = f"haven't talked to in {since} days; cadence {days}"
+        items.append(TodayItem("lapsed", cid, "Get back in touch", detail))
+    return items, rows[0][4] if rows else 0
+
+
+def _milestones(now: datetime, limit: int) -> tuple[list[TodayItem], int]:
+    """Milestones of the last 30 days nobody has reacted to yet."""
+    i, c, fu = _t(Interaction), _t(Contact), _t(FollowUp)
+    base = f"""
+        FROM {i} i JOIN {c} c ON c.id = i.contact_id
+        WHERE i.kind = 'milestone' AND i.occurred_at >= ? AND i.occurred_at <= ?
+          AND NOT c.archived
+          AND (c.last_interaction_at IS NULL OR c.last_interaction_at < i.occurred_at)
+          AND NOT EXISTS (SELECT 1 FROM {fu} f WHERE f.origin_key = 'milestone:' || i.id)
+    """
+    params = (_stamp(now - timedelta(days=RECENT_DAYS)), _stamp(now))
+    total = _rows(f"SELECT COUNT(*) {base}", params)[0][0]
+    rows = _rows(
+        f"SELECT i.id, i.contact_id, i.summary, i.milestone_kind, i.occurred_at {base} "
+        "ORDER BY i.occurred_at DESC LIMIT ?",
+        (*params, limit),
+    )
+    items = []
+    for iid, cid, summary, kind, when in rows:
+        when = _parse_dt(when)
+        detail = f"{kind} · {when.strftime('%d %b %Y')}" if kind else when.strftime("%d %b %Y")
+        items.append(TodayItem("milestones", cid, summary or kind, detail, interaction_id=iid))
+    return items, total
+
+
+def _imports(now: datetime, limit: int) -> tuple[list[TodayItem], int]:
+    """People created by an import in the last 30 days and not contacted since."""
+    ch, b, c, fu = _t(ImportChange), _t(ImportBatch), _t(Contact), _t(FollowUp)
+    base = f"""
+        FROM {b} b JOIN {ch} x ON x.batch_id = b.id JOIN {c} c ON c.id = x.contact_id
+        WHERE b.created_at >= ? AND b.undone_at IS NULL AND x.action = 'created'
+          AND NOT c.archived
+          AND (c.last_interaction_at IS NULL OR c.last_interaction_at < b.created_at)
+          AND NOT EXISTS (SELECT 1 FROM {fu} f WHERE f.contact_id = c.id
+                             AND f.status IN ('open', 'snoozed'))
+    """
+    params = (_stamp(now - timedelta(days=RECENT_DAYS)),)
+    total = _rows(f"SELECT COUNT(*) {base}", params)[0][0]
+    rows = _rows(
+        f"SELECT x.contact_id, b.file_names, b.source, b.created_at {base} "
+        "ORDER BY b.created_at DESC, x.id LIMIT ?",
+        (*params, limit),
+    )
+    items = []
+    for cid, files, source, when in rows:
+        origin = (files or "").splitlines()[0] if files else (source or "an import")
+        detail = f"imported from {origin} on {_parse_dt(when).strftime('%d %b')}"
+        items.append(TodayItem("imports", cid, "Follow up after the import", detail))
+    return items, total
+
+
+def _fill_people(items: list[TodayItem]) -> None:
+    """Names, organizations and preferred emails for the rows shown, in two queries."""
+    ids = list({item.contact_id for item in items})
+    people, emails = {}, {}
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        query = (
+            Contact.select(Contact, Organization.name)
+            .join(Organization, join_type="LEFT OUTER")
+            .where(Contact.id.in_(part))
+        )
+        for contact in query:
+            org = contact.organization.name if contact.organization_id else ""
+            people[contact.id] = (contact.name, org)
+        methods = (
+            ContactMethod.select(ContactMethod.contact, ContactMethod.value)
+            .where(ContactMethod.contact.in_(part) & (ContactMethod.kind == "email"))
+            .order_by(ContactMethod.preferred.desc(), ContactMethod.id)
+            .tuples()
+        )
+        for cid, value in methods:
+            emails.setdefault(cid, value)
+    for item in items:
+        item.name, item.organization = people.get(item.contact_id, ("", ""))
+        item.email = emails.get(item.contact_id, "")
+
+
+def build_today(
+    today: date | None = None, now: datetime | None = None, limit: int = SECTION_LIMIT
+) -> Today:
+    """Everything the Today page shows; each section holds at most ``limit`` rows."""
+    now = now or utcnow()
+    today = today or now.date()
+    result = Today(today)
+    with database.atomic():  # one consistent snapshot
+        sections, totals = _followups(today, limit)
+        result.sections.update(sections)
+        result.totals.update(totals)
+        for name, builder in (
+            ("lapsed", _lapsed),
+            ("milestones", _milestones),
+            ("imports", _imports),
+        ):
+            result.sections[name], result.totals[name] = builder(now, limit)
+    _fill_people([item for name in SECTIONS for item in result.sections[name]])
+    return result
+
+
+# acting on a row ------------------------------------------------------------
+
+DONE_SUMMARIES = {
+    "lapsed": "Got back in touch",
+    "milestones": "Congratulated: {title}",
+    "imports": "Followed up after meeting",
+}
+SNOOZE_TITLES = {
+    "lapsed": "Get back in touch with {name}",
+    "milestones": "Congratulate {name}: {title}",
+    "imports": "Follow up with {name}",
+}
+SNOOZE_ORIGINS = {"lapsed": "cadence", "milestones": "milestone", "imports": "manual"}
+
+
+def complete_item(item: TodayItem, channel: str = "email") -> dict[str, Any]:
+    """Done: complete the follow-up (or log that the user got in touch).
+
+    Returns what :func:`undo_item` needs to put things back.
+    """
+    from netdesk.services.followups import complete_followup, get_followup
+    from netdesk.services.history import log_interaction
+
+    with database.atomic():
+        if item.followup_id:
+            followup = get_followup(item.followup_id)
+            before = _followup_state(followup)
+            complete_followup(followup, channel=channel)
+            logged = Interaction.get(Interaction.followup == followup.id)
+            return {"followup": before, "interaction": logged.id}
+        summary = DONE_SUMMARIES[item.section].format(title=item.title)
+        logged = log_interaction(item.contact_id, channel=channel, summary=summary)
+        return {"interaction": logged.id}
+
+
+def snooze_item(item: TodayItem, until: date) -> dict[str, Any]:
+    """Snooze: move the follow-up, or plan one for a person row; returns undo data."""
+    from netdesk.services.followups import create_followup, get_followup, snooze_followup
+
+    if item.followup_id:
+        followup = get_followup(item.followup_id)
+        before = _followup_state(followup)
+        snooze_followup(followup, until)
+        return {"followup": before}
+    title = SNOOZE_TITLES[item.section].format(name=item.name or "contact", title=item.title)
+    made = create_followup(item.contact_id, until, title, origin=SNOOZE_ORIGINS[item.section])
+    return {"created_followup": made.id}
+
+
+def undo_item(data: dict[str, Any]) -> None:
+    """Reverse :func:`complete_item` or :func:`snooze_item`."""
+    from netdesk.services.followups import change_followup
+    from netdesk.services.history import delete_interaction
+
+    with database.atomic():
+        if "interaction" in data:
+            delete_interaction(data["interaction"])
+        if "followup" in data:
+            state = dict(data["followup"])
+            followup = FollowUp.get_by_id(state.pop("id"))
+            change_followup(followup, **state)
+        if "created_followup" in data:
+            FollowUp.delete().where(FollowUp.id == data["created_followup"]).execute()
+
+
+def _followup_state(followup: FollowUp) -> dict[str, Any]:
+    return {
+        "id": followup.id,
+        "status": followup.status,
+        "due_date": followup.due_date,
+        "completed_at": followup.completed_at,
+    }
