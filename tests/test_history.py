@@ -57,7 +57,7 @@ def test_milestone_does_not_count_as_contact_but_congratulate_followup(ana):
     )
     assert last(ana) is None
     assert followup.origin == "milestone" and followup.origin_key == f"milestone:{row.id}"
-    assert followup.title == "Congratulate Ana Silva on promoted to Chief of Cardiology"
+    assert followup.title == "Congratulate Ana Silva: Promoted to Chief of Cardiology"
     again, same = add_milestone(ana, "award", "Award", congratulate=False)
     assert same is None
     snap = delete_interaction(row.id)

@@ -206,7 +206,7 @@ def add_milestone(
             followup = create_followup(
                 contact,
                 due or utcnow().date(),
-                f"Congratulate {contact.name} on {summary[0].lower() + summary[1:]}",
+                f"Congratulate {contact.name}: {summary}",
                 origin="milestone",
                 origin_key=f"milestone:{row.id}",
                 template="congratulate",

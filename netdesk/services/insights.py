@@ -44,7 +44,7 @@ def contacts_by_role() -> list[tuple[str, int]]:
         Contact.select(Contact.role, fn.COUNT(Contact.id))
         .where(~Contact.archived)
         .group_by(Contact.role)
-        .order_by(fn.COUNT(Contact.id).desc())
+        .order_by(fn.COUNT(Contact.id).desc(), Contact.role == "", Contact.role)
         .tuples()
     )
     return [(role or UNSPECIFIED, n) for role, n in query]
@@ -112,7 +112,7 @@ def network_reach(now: datetime | None = None, days: int = 365) -> Reach:
         Contact.select(Contact.role, fn.COUNT(Contact.id))
         .where((Contact.last_interaction_at >= since) & ~Contact.archived)
         .group_by(Contact.role)
-        .order_by(fn.COUNT(Contact.id).desc())
+        .order_by(fn.COUNT(Contact.id).desc(), Contact.role == "", Contact.role)
         .tuples()
     )
     rows = [(role or UNSPECIFIED, n) for role, n in query]

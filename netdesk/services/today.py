@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from peewee import JOIN
+
 from netdesk.models import (
     Contact,
     ContactMethod,
@@ -237,7 +239,7 @@ def _fill_people(items: list[TodayItem]) -> None:
         part = ids[chunk : chunk + 500]
         query = (
             Contact.select(Contact, Organization.name)
-            .join(Organization, join_type="LEFT OUTER")
+            .join(Organization, JOIN.LEFT_OUTER)
             .where(Contact.id.in_(part))
         )
         for contact in query:
