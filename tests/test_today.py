@@ -149,3 +149,21 @@ def test_snoozing_a_person_row_plans_a_followup(db):
 def test_empty_base(db):
     result = build_today(TODAY, NOW)
     assert result.is_empty()
+
+
+def test_mailto_link_is_encoded(db):
+    from urllib.parse import parse_qs, urlsplit
+
+    from netdesk.services.today import TodayItem, mailto_link
+
+    item = TodayItem(
+        "milestones", 1, "Award & grant: 100%", "", name="Zoë Müller", email="zoe@x.org"
+    )
+    link = mailto_link(item)
+    assert link.startswith("mailto:zoe@x.org?subject=Congratulations%21&body=Hi%20Zo%C3%AB")
+    body = parse_qs(urlsplit(link).query)["body"][0]
+    assert "(Award & grant: 100%)" in body and " " not in link
+    followup = TodayItem(
+        "overdue", 1, "Send the deck", "", followup_id=3, name="Ana", email="a@x.org"
+    )
+    assert "subject=Send%20the%20deck" in mailto_link(followup)

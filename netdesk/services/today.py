@@ -26,7 +26,7 @@ from netdesk.models import (
     utcnow,
 )
 
-SECTION_LIMIT = 100
+SECTION_LIMIT = 50
 UPCOMING_DAYS = 7
 RECENT_DAYS = 30
 OPEN = ("open", "snoozed")
@@ -88,6 +88,11 @@ def _stamp(value: datetime) -> str:
     return value.isoformat(sep=" ")
 
 
+def _archived() -> str:
+    """Archived contact ids, read from the ``archived`` index (no wide row reads)."""
+    return f"(SELECT id FROM {_t(Contact)} WHERE archived = 1)"
+
+
 def _rows(sql: str, params: tuple) -> list[tuple]:
     return database.execute_sql(sql, params).fetchall()
 
@@ -99,7 +104,7 @@ def _parse_dt(value: Any) -> datetime | None:
 
 
 def _followups(today: date, limit: int) -> tuple[dict[str, list[TodayItem]], dict[str, int]]:
-    fu, c = _t(FollowUp), _t(Contact)
+    fu = _t(FollowUp)
     horizon = today + timedelta(days=UPCOMING_DAYS)
     buckets = {
         "overdue": ("f.due_date < ?", (today.isoformat(),)),
@@ -112,8 +117,8 @@ def _followups(today: date, limit: int) -> tuple[dict[str, list[TodayItem]], dic
     items, totals = {}, {}
     for name, (cond, params) in buckets.items():
         base = (
-            f"FROM {fu} f JOIN {c} c ON c.id = f.contact_id "
-            f"WHERE f.status IN ('open', 'snoozed') AND {cond} AND NOT c.archived"
+            f"FROM {fu} f WHERE f.status IN ('open', 'snoozed') AND {cond} "
+            f"AND f.contact_id NOT IN {_archived()}"
         )
         totals[name] = _rows(f"SELECT COUNT(*) {base}", params)[0][0]
         rows = _rows(
@@ -138,46 +143,55 @@ def _followups(today: date, limit: int) -> tuple[dict[str, list[TodayItem]], dic
     return items, totals
 
 
+LAPSED_COUNT_CAP = 1_000
+
+
 def _lapsed(now: datetime, limit: int) -> tuple[list[TodayItem], int]:
     """Contacts whose cadence (their own, else their tags' shortest) has run out.
 
+    Most neglected first: the query walks the ``last_interaction_at`` index from
+    the oldest end and stops after :data:`LAPSED_COUNT_CAP` matches, so it costs
+    the same at 100 or 100,000 contacts (the count it reports is capped there).
     People with an open follow-up are left out: something is already planned.
     """
     c, ct, tag, fu = _t(Contact), _t(ContactTag), _t(Tag), _t(FollowUp)
+    cadence = (
+        f"COALESCE(c.stay_in_touch_days, (SELECT MIN(t.stay_in_touch_days) FROM {ct} ct "
+        f"JOIN {tag} t ON t.id = ct.tag_id WHERE ct.contact_id = c.id))"
+    )
+    reference = "COALESCE(c.last_interaction_at, c.created_at)"
     sql = f"""
-        WITH cadence(contact_id, days) AS (
-            SELECT id, stay_in_touch_days FROM {c}
-             WHERE stay_in_touch_days IS NOT NULL AND NOT archived
-            UNION ALL
-            SELECT ct.contact_id, MIN(t.stay_in_touch_days)
-              FROM {tag} t JOIN {ct} ct ON ct.tag_id = t.id
-              JOIN {c} c2 ON c2.id = ct.contact_id
-             WHERE t.stay_in_touch_days IS NOT NULL AND c2.stay_in_touch_days IS NULL
-               AND NOT c2.archived
-             GROUP BY ct.contact_id
-        ),
-        lapsed AS (
-            SELECT k.contact_id, k.days, c.last_interaction_at AS last,
-                   CAST(julianday(?) - julianday(COALESCE(c.last_interaction_at, c.created_at))
-                        AS INTEGER) AS since
-              FROM cadence k JOIN {c} c ON c.id = k.contact_id
-             WHERE COALESCE(c.last_interaction_at, c.created_at) < datetime(?, '-' || k.days || ' days')
-               AND NOT EXISTS (SELECT 1 FROM {fu} f WHERE f.contact_id = k.contact_id
-                                  AND f.status IN ('open', 'snoozed'))
-        )
-        SELECT contact_id, days, last, since, (SELECT COUNT(*) FROM lapsed)
-          FROM lapsed ORDER BY since - days DESC, contact_id LIMIT ?
+        SELECT cid, days, last, reference FROM (
+            SELECT c.id AS cid, {cadence} AS days, c.last_interaction_at AS last,
+                   {reference} AS reference
+              FROM {c} c
+             WHERE {{where}} AND NOT c.archived
+             ORDER BY {{order}}
+        ) WHERE days IS NOT NULL AND reference < datetime(?, '-' || days || ' days')
+            AND NOT EXISTS (SELECT 1 FROM {fu} f WHERE f.contact_id = cid
+                               AND f.status IN ('open', 'snoozed'))
+        LIMIT ?
     """
-    stamp = _stamp(now)
-    rows = _rows(sql, (stamp, stamp, limit))
+    stamp, cap = _stamp(now), max(limit, LAPSED_COUNT_CAP)
+    talked = _rows(
+        sql.format(where="c.last_interaction_at < ?", order="c.last_interaction_at"),
+        (stamp, stamp, cap),
+    )
+    never = _rows(
+        sql.format(where="c.last_interaction_at IS NULL", order="c.created_at"),
+        (stamp, cap),
+    )
+    rows = [(cid, days, last, (now - _parse_dt(ref)).days) for cid, days, last, ref in never]
+    rows += [(cid, days, last, (now - _parse_dt(ref)).days) for cid, days, last, ref in talked]
+    rows.sort(key=lambda r: (-r[3], r[0]))
     items = []
-    for cid, days, last, since, _ in rows:
+    for cid, days, last, since_days in rows[:limit]:
         if last is None:
-            detail = f"never talked; added {since} days ago; cadence {days}"
+            detail = f"never talked; added {since_days} days ago; cadence {days}"
         else:
-            detail = f"haven't talked to in {since} days; cadence {days}"
+            detail = f"haven't talked to in {since_days} days; cadence {days}"
         items.append(TodayItem("lapsed", cid, "Get back in touch", detail))
-    return items, rows[0][4] if rows else 0
+    return items, min(len(rows), cap)
 
 
 def _milestones(now: datetime, limit: int) -> tuple[list[TodayItem], int]:
@@ -231,6 +245,17 @@ def _imports(now: datetime, limit: int) -> tuple[list[TodayItem], int]:
     return items, total
 
 
+NAME_FIELDS = (
+    Contact.id,
+    Contact.display_name,
+    Contact.prefix,
+    Contact.given_name,
+    Contact.additional_names,
+    Contact.family_name,
+    Contact.suffix,
+)
+
+
 def _fill_people(items: list[TodayItem]) -> None:
     """Names, organizations and preferred emails for the rows shown, in two queries."""
     ids = list({item.contact_id for item in items})
@@ -238,21 +263,24 @@ def _fill_people(items: list[TodayItem]) -> None:
     for chunk in range(0, len(ids), 500):
         part = ids[chunk : chunk + 500]
         query = (
-            Contact.select(Contact, Organization.name)
+            Contact.select(*NAME_FIELDS, Organization.name.alias("org_name"))
             .join(Organization, JOIN.LEFT_OUTER)
             .where(Contact.id.in_(part))
+            .objects()
         )
         for contact in query:
-            org = contact.organization.name if contact.organization_id else ""
-            people[contact.id] = (contact.name, org)
+            people[contact.id] = (contact.name, contact.org_name or "")
+        # Filter the kind in Python: a WHERE on kind would make SQLite pick the
+        # (kind, normalized) index and read every email in the base.
         methods = (
-            ContactMethod.select(ContactMethod.contact, ContactMethod.value)
-            .where(ContactMethod.contact.in_(part) & (ContactMethod.kind == "email"))
+            ContactMethod.select(ContactMethod.contact, ContactMethod.kind, ContactMethod.value)
+            .where(ContactMethod.contact.in_(part))
             .order_by(ContactMethod.preferred.desc(), ContactMethod.id)
             .tuples()
         )
-        for cid, value in methods:
-            emails.setdefault(cid, value)
+        for cid, kind, value in methods:
+            if kind == "email":
+                emails.setdefault(cid, value)
     for item in items:
         item.name, item.organization = people.get(item.contact_id, ("", ""))
         item.email = emails.get(item.contact_id, "")
@@ -351,3 +379,35 @@ def _followup_state(followup: FollowUp) -> dict[str, Any]:
         "due_date": followup.due_date,
         "completed_at": followup.completed_at,
     }
+
+
+EMAIL_TEMPLATES = {
+    "milestones": (
+        "Congratulations!",
+        "Hi {first},\n\nI just saw the news ({title}). Congratulations, well deserved!\n\nBest,\n",
+    ),
+    "lapsed": (
+        "Catching up",
+        "Hi {first},\n\nIt has been a while. How are things going? "
+        "Would you have time for a short call in the next few weeks?\n\nBest,\n",
+    ),
+    "imports": (
+        "Great to meet you",
+        "Hi {first},\n\nIt was great to meet you. I would love to stay in touch.\n\nBest,\n",
+    ),
+}
+FOLLOWUP_TEMPLATE = ("{title}", "Hi {first},\n\n\n\nBest,\n")
+
+
+def mailto_link(item: TodayItem) -> str:
+    """A ``mailto:`` URL with a short template; subject and body percent-encoded."""
+    from urllib.parse import quote
+
+    subject, body = FOLLOWUP_TEMPLATE if item.followup_id else EMAIL_TEMPLATES[item.section]
+    first = (item.name.split() or ["there"])[0]
+    fill = {"first": first, "title": item.title}
+    return (
+        f"mailto:{quote(item.email, safe='@')}"
+        f"?subject={quote(subject.format(**fill), safe='')}"
+        f"&body={quote(body.format(**fill), safe='')}"
+    )
