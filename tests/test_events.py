@@ -8,8 +8,10 @@ from netdesk.services.contacts import create_contact
 from netdesk.services.events import (
     add_attendee,
     create_event,
+    delete_event,
     event_people,
     list_events,
+    restore_event,
     update_event,
 )
 from netdesk.services.followups import create_followup
@@ -71,3 +73,14 @@ def test_create_and_edit_validate(db):
     assert Event.get_by_id(event.id).name == "HIMSS"
     with pytest.raises(NotFound):
         event_people(999)
+
+
+def test_delete_and_restore_event_with_attendance(db):
+    event = create_event("AHA 2026", start_date="2026-11-07")
+    ana = create_contact(name="Ana Silva")
+    add_attendee(event.id, ana.id, "speaker")
+    snap = delete_event(event.id)
+    assert list_events() == []
+    assert restore_event(snap) == event.id
+    [person] = event_people(event.id)
+    assert (person.name, person.role) == ("Ana Silva", "speaker")

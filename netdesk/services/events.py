@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from playhouse.shortcuts import model_to_dict
+
 from netdesk.errors import InputError, NotFound
 from netdesk.models import (
     EVENT_KINDS,
@@ -183,3 +185,25 @@ def add_attendee(event_id: int, contact_id: int, role: str = "") -> EventAttenda
     return EventAttendance.get(
         (EventAttendance.event == event_id) & (EventAttendance.contact == contact_id)
     )
+
+
+def delete_event(event_id: int) -> dict[str, Any]:
+    """Delete an event and its "met at" rows; returns a snapshot for :func:`restore_event`."""
+    event = get_event(event_id)
+    snapshot = {
+        "event": model_to_dict(event, recurse=False),
+        "attendances": list(
+            EventAttendance.select().where(EventAttendance.event == event_id).dicts()
+        ),
+    }
+    with database.atomic():
+        event.delete_instance()
+    return snapshot
+
+
+def restore_event(snapshot: dict[str, Any]) -> int:
+    with database.atomic():
+        Event.insert(snapshot["event"]).on_conflict_ignore().execute()
+        for row in snapshot["attendances"]:
+            EventAttendance.insert(row).on_conflict_ignore().execute()
+    return snapshot["event"]["id"]
