@@ -127,6 +127,7 @@ class TimelineWidget(QWidget):
         self.list_stack.addWidget(self.tree)
         self.list_stack.addWidget(self.empty)
 
+        self.relations_label = QLabel("<b>Relationships</b>")
         self.relations = QListWidget()
         self.relations.setMaximumHeight(72)
         self.relations.setToolTip("Relationships with other contacts (Delete removes one)")
@@ -155,6 +156,7 @@ class TimelineWidget(QWidget):
         layout.addLayout(quick)
         layout.addLayout(filters)
         layout.addLayout(self.list_stack, 1)
+        layout.addWidget(self.relations_label)
         layout.addWidget(self.relations)
         layout.addLayout(buttons)
         self.setTabOrder(self.quick_summary, self.quick_channel)
@@ -186,6 +188,8 @@ class TimelineWidget(QWidget):
             widget.setEnabled(enabled)
         self.tree.clear()
         self.relations.clear()
+        self.relations.hide()
+        self.relations_label.hide()
         if contact is None:
             self.contact_id = None
             self.entries = []
@@ -211,6 +215,7 @@ class TimelineWidget(QWidget):
             rel.setData(Qt.ItemDataRole.UserRole, view.id)
             self.relations.addItem(rel)
         self.relations.setVisible(self.relations.count() > 0)
+        self.relations_label.setVisible(self.relations.count() > 0)
         self._update_buttons()
 
     def _show_header(self, contact: Contact) -> None:
