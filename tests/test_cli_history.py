@@ -108,3 +108,32 @@ def test_errors_are_one_line(db_path, capsys, cli_env):
         text=True,
     )
     assert done.returncode == 2 and "use YYYY-MM-DD" in done.stderr
+
+
+def test_log_at_an_event(db_path, capsys):
+    from netdesk.models import Interaction
+    from netdesk.services.events import create_event
+
+    assert run(db_path, "add", "--name", "Ana Silva") == 0
+    event = create_event("AHA 2026", start_date="2026-11-07")
+    assert (
+        run(
+            db_path,
+            "log",
+            "1",
+            "--channel",
+            "met",
+            "--summary",
+            "Poster",
+            "--event",
+            str(event.id),
+            "--date",
+            "2026-11-08",
+        )
+        == 0
+    )
+    assert Interaction.get().event_id == event.id
+    assert run(db_path, "log", "1", "--channel", "met", "--summary", "x", "--event", "99") == 3
+    assert "No event with id 99" in capsys.readouterr().err
+    assert run(db_path, "events") == 0
+    assert "AHA 2026\tconference\t0 met, 0 followed up, 0 waiting" in capsys.readouterr().out

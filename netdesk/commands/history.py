@@ -5,7 +5,7 @@ from datetime import date
 from netdesk.commands.common import parse_date, print_json
 from netdesk.models import CHANNELS, MILESTONE_KINDS
 from netdesk.services.contacts import get_contact
-from netdesk.services.events import list_events
+from netdesk.services.events import get_event, list_events
 from netdesk.services.history import (
     RELATE_KINDS,
     TIMELINE_KINDS,
@@ -25,6 +25,7 @@ def register(subparsers) -> None:
     log.add_argument("--summary", required=True, metavar="TEXT")
     log.add_argument("--note", default="", metavar="TEXT")
     log.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="default: now")
+    log.add_argument("--event", type=int, metavar="EVENT_ID", help="where it happened")
     log.set_defaults(handler=log_command)
 
     hist = subparsers.add_parser("history", help="a contact's timeline, newest first")
@@ -61,8 +62,14 @@ def register(subparsers) -> None:
 
 def log_command(args) -> int:
     contact = get_contact(args.contact_id)
+    extra = {"event": get_event(args.event).id} if args.event else {}
     row = log_interaction(
-        contact, channel=args.channel, summary=args.summary, occurred_at=args.date, note=args.note
+        contact,
+        channel=args.channel,
+        summary=args.summary,
+        occurred_at=args.date,
+        note=args.note,
+        **extra,
     )
     print(row.id)
     return 0
@@ -115,7 +122,7 @@ def today_command(args) -> int:
         items = result.sections[section]
         if not items:
             continue
-        print(f"{SECTION_TITLES[section]} ({result.totals[section]})")
+        print(f"{SECTION_TITLES[section]} ({result.total_text(section)})")
         for item in items:
             print(f"  #{item.contact_id}\t{item.name}\t{item.title}\t{item.detail}")
     return 0

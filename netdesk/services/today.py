@@ -67,6 +67,12 @@ class Today:
     today: date
     sections: dict[str, list[TodayItem]] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)  # may exceed the rows shown
+    capped: set[str] = field(default_factory=set)  # sections whose total is a lower bound
+
+    def total_text(self, section: str) -> str:
+        """ "12", or "1,000+" when counting stopped early."""
+        plus = "+" if section in self.capped else ""
+        return f"{self.totals[section]:,}{plus}"
 
     def is_empty(self) -> bool:
         return not any(self.totals.values())
@@ -75,6 +81,7 @@ class Today:
         return {
             "today": self.today.isoformat(),
             "totals": self.totals,
+            "capped": sorted(self.capped),
             "sections": {k: [i.to_dict() for i in v] for k, v in self.sections.items()},
         }
 
@@ -303,6 +310,8 @@ def build_today(
             ("imports", _imports),
         ):
             result.sections[name], result.totals[name] = builder(now, limit)
+        if result.totals["lapsed"] >= max(limit, LAPSED_COUNT_CAP):
+            result.capped.add("lapsed")
     _fill_people([item for name in SECTIONS for item in result.sections[name]])
     return result
 

@@ -18,9 +18,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from netdesk.models import CHANNELS, MILESTONE_KINDS, utcnow
+from netdesk.models import CHANNELS, MILESTONE_KINDS, Event, utcnow
 from netdesk.services.history import DIRECTIONS, RELATE_KINDS
 from netdesk.services.search import search_contacts
+
+
+def recent_events(limit: int = 200) -> list[Event]:
+    """Events an interaction can be linked to, newest first (bounded for big bases)."""
+    return list(
+        Event.select(Event.id, Event.name)
+        .order_by(Event.start_date.desc(nulls="LAST"), Event.id.desc())
+        .limit(limit)
+    )
 
 
 def to_qdate(value: date) -> QDate:
@@ -67,6 +76,13 @@ class EntryDialog(QDialog):
             self.resource.setPlaceholderText("https://… or a file name (never opened by netdesk)")
             form.addRow("&Shared or received:", self.choice)
             form.addRow("&Link or file:", self.resource)
+        self.event = QComboBox()
+        if kind == "interaction":
+            self.event.addItem("—", None)
+            for event in recent_events():
+                self.event.addItem(event.name, event.id)
+            self.event.setCurrentIndex(max(0, self.event.findData(values.get("event"))))
+            form.addRow("At &event:", self.event)
         self.summary = QLineEdit(values.get("summary", ""))
         self.summary.setPlaceholderText(
             "e.g. Promoted to Chief Nursing Officer" if kind == "milestone" else "Short summary"
@@ -101,6 +117,8 @@ class EntryDialog(QDialog):
         fields[key] = self.choice.currentText()
         if self.kind == "resource":
             fields["resource"] = self.resource.text()
+        if self.kind == "interaction":
+            fields["event"] = self.event.currentData()
         return fields
 
 

@@ -160,10 +160,14 @@ class TimelineWidget(QWidget):
         layout.addWidget(self.relations)
         layout.addLayout(buttons)
         self.setTabOrder(self.quick_summary, self.quick_channel)
-        window.undo_stack.indexChanged.connect(lambda _: self.reload())
+        window.undo_stack.indexChanged.connect(self._stack_moved)
         self.set_contact(None)
 
     # loading ----------------------------------------------------------------
+    def _stack_moved(self, _index: int) -> None:
+        """A bound method, so Qt drops the connection when this widget goes away."""
+        self.reload()
+
     def set_contact(self, contact_id: int | None) -> None:
         """Show ``contact_id``'s timeline (None: nothing selected)."""
         self.contact_id = contact_id
@@ -324,6 +328,7 @@ class TimelineWidget(QWidget):
             "summary": row.summary,
             "note": row.note,
             "resource": row.resource,
+            "event": row.event_id,
             "direction": row.direction,
         }
         dialog = EntryDialog(self, row.kind, values)

@@ -165,7 +165,7 @@ class TodayPage(Page):
             items = self.result.sections[section]
             if not items:
                 continue
-            label = QLabel(f"{SECTION_TITLES[section]} ({counts[section]})")
+            label = QLabel(f"{SECTION_TITLES[section]} ({self.result.total_text(section)})")
             label.setObjectName(f"section_{section}")
             label.setStyleSheet("font-weight: 600; margin-top: 8px;")
             self.body_layout.addWidget(label)
@@ -175,7 +175,8 @@ class TodayPage(Page):
                 self.body_layout.addWidget(row)
             more = counts[section] - len(items)
             if more > 0:
-                self.body_layout.addWidget(QLabel(f"… and {more:,} more"))
+                plus = "+" if section in self.result.capped else ""
+                self.body_layout.addWidget(QLabel(f"… and {more:,}{plus} more"))
 
     def _clear(self) -> None:
         self.rows = []

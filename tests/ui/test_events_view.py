@@ -8,7 +8,7 @@ from netdesk.services.history import log_interaction
 
 def test_events_list_people_and_undoable_create_edit(window):
     page = window.page("events")
-    window.show_page("events")
+    page.refresh()
     assert page.list_stack.currentWidget() is page.empty
     aha = create_event("AHA 2026", start_date=date(2026, 11, 7), location="Chicago")
     ana, ben = create_contact(name="Ana Silva"), create_contact(name="Ben Okafor")
@@ -33,6 +33,7 @@ def test_events_list_people_and_undoable_create_edit(window):
     assert Event.get_by_id(new_id).name == "Sepsis webinar"
     window.undo_stack.undo()
     assert Event.get_or_none(Event.id == new_id) is None
+    page.refresh()
     assert page.table.rowCount() == 1
     window.undo_stack.redo()
     assert Event.get_by_id(new_id).kind == "webinar"

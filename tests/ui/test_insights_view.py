@@ -9,7 +9,7 @@ from netdesk.services.history import log_interaction
 
 def test_empty_state_then_charts(window):
     page = window.page("insights")
-    window.show_page("insights")
+    page.refresh()
     assert page.stack.currentWidget() is page.empty
     ana = create_contact(name="Ana Silva", role="physician")
     create_contact(name="Ben Okafor", role="nurse")
