@@ -106,6 +106,18 @@ def main() -> None:
     result = build_today(date(2026, 11, 25), NOW)
     print(f"build_today: {median:6.1f} ms median, {worst:6.1f} ms worst (target < 50 ms)")
     print("totals:", ", ".join(f"{k} {v:,}" for k, v in result.totals.items()))
+    import netdesk.services.today as parts
+
+    day = NOW.date()
+    shown = [item for items in result.sections.values() for item in items]
+    for name, fn in (
+        ("follow-ups", lambda: parts._followups(day, parts.SECTION_LIMIT)),
+        ("lapsed cadences", lambda: parts._lapsed(NOW, parts.SECTION_LIMIT)),
+        ("milestones", lambda: parts._milestones(NOW, parts.SECTION_LIMIT)),
+        ("imports", lambda: parts._imports(NOW, parts.SECTION_LIMIT)),
+        (f"names+emails ({len(shown)} rows)", lambda: parts._fill_people(shown)),
+    ):
+        print(f"  {name:<26} {timed(fn)[0]:6.1f} ms median")
 
 
 if __name__ == "__main__":

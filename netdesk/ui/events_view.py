@@ -3,7 +3,6 @@
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -171,9 +170,6 @@ class EventsPage(Page):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        QShortcut(QKeySequence.StandardKey.New, self, self.new_event).setContext(
-            Qt.ShortcutContext.WidgetWithChildrenShortcut
-        )
 
     def refresh(self) -> None:
         selected = self.selected_event_id()
