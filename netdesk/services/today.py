@@ -372,7 +372,12 @@ def complete_item(item: TodayItem, channel: str = "email") -> dict[str, Any]:
             followup = get_followup(item.followup_id)
             before = _followup_state(followup)
             complete_followup(followup, channel=channel)
-            logged = Interaction.get(Interaction.followup == followup.id)
+            logged = (
+                Interaction.select()
+                .where(Interaction.followup == followup.id)
+                .order_by(Interaction.id.desc())
+                .get()
+            )
             return {"followup": before, "interaction": logged.id}
         summary = DONE_SUMMARIES[item.section].format(title=item.title)
         logged = log_interaction(item.contact_id, channel=channel, summary=summary)

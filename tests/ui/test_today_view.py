@@ -1,7 +1,8 @@
 from datetime import timedelta
 
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QDate, QObject, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication
 
 from netdesk.models import Contact, FollowUp, Interaction, utcnow
 from netdesk.services.contacts import create_contact
@@ -94,3 +95,18 @@ def test_empty_state(window):
     page = window.page("today")
     window.show_page("today")
     assert page.scroll.isHidden() and not page.empty.isHidden()
+
+
+def test_snooze_to_a_picked_date(window):
+    page, ana, late = setup(window)
+    target = utcnow().date() + timedelta(days=20)
+
+    def pick():
+        dialog = QApplication.activeModalWidget()
+        dialog.calendar.setSelectedDate(QDate(target.year, target.month, target.day))
+        dialog.accept()
+
+    QTimer.singleShot(0, pick)
+    page.rows_in("overdue")[0].snooze_actions["pick"].trigger()
+    assert FollowUp.get_by_id(late.id).due_date == target
+    assert page.rows_in("overdue") == []
