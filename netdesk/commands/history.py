@@ -1,6 +1,6 @@
 """``netdesk log``, ``history``, ``milestone``, ``relate``, ``today`` and ``events``."""
 
-from datetime import date
+from datetime import date, time
 
 from netdesk.commands.common import parse_date, print_json
 from netdesk.models import CHANNELS, MILESTONE_KINDS
@@ -90,7 +90,8 @@ def history_command(args) -> int:
     for view in relationships_for(contact.id):
         print(f"{contact.name} is {view.label} {view.other_name} (#{view.other_id})")
     for e in entries:
-        when = e.when.strftime("%Y-%m-%d %H:%M") if e.when.time() else e.when.date().isoformat()
+        timed = e.when.time() != time()
+        when = e.when.strftime("%Y-%m-%d %H:%M") if timed else e.when.date().isoformat()
         detail = f"  [{e.detail}]" if e.detail else ""
         print(f"{when}\t{e.kind}\t{e.title}{detail}")
     return 0

@@ -14,14 +14,9 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QStackedLayout, QVBoxLayout, QWidget
 
-from netdesk.services.insights import (
-    contacts_by_event,
-    contacts_by_role,
-    followup_completion,
-    interactions_per_month,
-    network_reach,
-)
+from netdesk.services.insights import Insights, compute_insights
 from netdesk.ui.page import Page, empty_state
+from netdesk.ui.workers import run_task
 
 CHART_NAMES = ("roles", "events", "months", "reach", "completion")
 
@@ -113,6 +108,9 @@ class InsightsPage(Page):
 
     def __init__(self, window) -> None:
         super().__init__(window)
+        self._generation = 0
+        self.loaded = False
+        self.task = None
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         refresh = QPushButton("&Refresh")
@@ -147,30 +145,45 @@ class InsightsPage(Page):
         layout.addWidget(refresh, 0, Qt.AlignmentFlag.AlignRight)
 
     def refresh(self) -> None:
+        """Count in a worker (hundreds of ms on a big base); stale results are dropped."""
         from netdesk.models import database
 
         if database.obj is None:
             return
-        roles = contacts_by_role()
-        if not roles:
+        self._generation += 1
+        generation = self._generation
+        self.loaded = False
+        self.summary.setText("Counting…")
+        self.task = run_task(
+            self,
+            "Computing insights",
+            compute_insights,
+            lambda result: self.show_insights(result, generation),
+            show_dialog=False,
+        )
+
+    def show_insights(self, data: Insights, generation: int | None = None) -> None:
+        if generation is not None and generation != self._generation:
+            return
+        self.loaded = True
+        if not data.roles:
             self.summary.setText("")
             self.stack.setCurrentWidget(self.empty)
             return
         self.stack.setCurrentIndex(0)
-        reach = network_reach()
-        completion = followup_completion()
+        reach, completion = data.reach, data.completion
         rate = f"{completion.rate:.0%}" if completion.rate is not None else "—"
         self.summary.setText(
-            f"<b>{sum(n for _, n in roles):,}</b> contacts · in touch with "
+            f"<b>{sum(n for _, n in data.roles):,}</b> contacts · in touch with "
             f"<b>{reach.contacts:,}</b> people across <b>{reach.disciplines}</b> disciplines "
             f"in the last 12 months · follow-ups that came due and were done: <b>{rate}</b>"
         )
         charts = {
-            "roles": bar_chart("Contacts by role", roles, horizontal=True),
-            "events": bar_chart("People met, by event", contacts_by_event(8), horizontal=True),
+            "roles": bar_chart("Contacts by role", data.roles, horizontal=True),
+            "events": bar_chart("People met, by event", data.events, horizontal=True),
             "months": bar_chart(
                 "Interactions per month",
-                [(_month_label(month), n) for month, n in interactions_per_month(12)],
+                [(_month_label(month), n) for month, n in data.months],
             ),
             "reach": pie_chart(
                 "Reach: roles you talked to (12 months)",

@@ -7,15 +7,17 @@ from netdesk.services.contacts import create_contact
 from netdesk.services.history import log_interaction
 
 
-def test_empty_state_then_charts(window):
+def test_empty_state_then_charts(window, qtbot):
     page = window.page("insights")
     page.refresh()
+    qtbot.waitUntil(lambda: page.loaded)
     assert page.stack.currentWidget() is page.empty
     ana = create_contact(name="Ana Silva", role="physician")
     create_contact(name="Ben Okafor", role="nurse")
     create_contact(name="Cara Lee", role="nurse")
     log_interaction(ana, channel="email", occurred_at=utcnow() - timedelta(days=1))
     page.refresh()
+    qtbot.waitUntil(lambda: page.loaded)
     assert page.stack.currentIndex() == 0
     [roles] = page.chart("roles").series()
     assert isinstance(roles, QHorizontalBarSeries)
