@@ -91,6 +91,12 @@ def test_recent_milestones_until_someone_reacts(db):
     assert build_today(TODAY, NOW).sections["milestones"] == []
     assert Interaction.get_by_id(undo["interaction"]).summary == "Congratulated: Nurse of the Year"
     undo_item(undo)
+    [item] = build_today(TODAY, NOW).sections["milestones"]
+    undo = snooze_item(item, TODAY + timedelta(days=2))
+    planned = FollowUp.get_by_id(undo["created_followup"])
+    assert planned.title == "Congratulate Ana Silva: Nurse of the Year"
+    assert build_today(TODAY, NOW).sections["milestones"] == []
+    undo_item(undo)
     assert len(build_today(TODAY, NOW).sections["milestones"]) == 1
 
 

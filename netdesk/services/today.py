@@ -394,7 +394,10 @@ def snooze_item(item: TodayItem, until: date) -> dict[str, Any]:
         snooze_followup(followup, until)
         return {"followup": before}
     title = SNOOZE_TITLES[item.section].format(name=item.name or "contact", title=item.title)
-    made = create_followup(item.contact_id, until, title, origin=SNOOZE_ORIGINS[item.section])
+    key = f"milestone:{item.interaction_id}" if item.interaction_id else None
+    made = create_followup(
+        item.contact_id, until, title, origin=SNOOZE_ORIGINS[item.section], origin_key=key
+    )
     return {"created_followup": made.id}
 
 
