@@ -42,7 +42,7 @@ from netdesk.ui.history_dialogs import to_qdate
 from netdesk.ui.page import Page, empty_state
 from netdesk.ui.undo import run_undoable
 
-COLUMNS = ("Event", "Kind", "Date", "Where", "Met", "Followed up", "Waiting")
+COLUMNS = ("Event", "Date", "Met", "Followed up", "Waiting", "Kind", "Where")
 
 
 class OptionalDate(QWidget):
@@ -136,7 +136,7 @@ class EventsPage(Page):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self.show_selected)
         self.table.itemActivated.connect(lambda _: self.edit_event())
         self.empty = empty_state(
@@ -154,7 +154,7 @@ class EventsPage(Page):
         self.people = QTreeWidget()
         self.people.setHeaderLabels(["Person", "Organization", "Status"])
         self.people.setRootIsDecorated(False)
-        self.people.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.people.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.people.itemActivated.connect(self.open_person)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -162,11 +162,12 @@ class EventsPage(Page):
         right_layout.addWidget(self.detail)
         right_layout.addWidget(self.people, 1)
 
-        splitter = QSplitter()
+        splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(holder)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([300, 260])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
@@ -181,12 +182,12 @@ class EventsPage(Page):
                 when += f" → {event.end_date.isoformat()}"
             cells = (
                 event.name,
-                event.kind,
                 when,
-                event.location or event.url,
                 event.people,
                 event.followed_up,
                 event.waiting,
+                event.kind,
+                event.location or event.url,
             )
             for col, value in enumerate(cells):
                 item = QTableWidgetItem(str(value))
@@ -197,7 +198,7 @@ class EventsPage(Page):
                 item.setData(Qt.ItemDataRole.UserRole, event.id)
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 260))
         self.list_stack.setCurrentWidget(self.table if self.events else self.empty)
         if selected is not None:
             self.select_event(selected)
@@ -229,7 +230,7 @@ class EventsPage(Page):
             if person.followed_up:
                 status = "followed up"
             elif person.open_followup:
-                status = "waiting (follow-up planned)"
+                status = "waiting · planned"
             else:
                 status = "waiting"
             item = QTreeWidgetItem([person.name, person.organization, status])

@@ -16,7 +16,7 @@ def test_events_list_people_and_undoable_create_edit(window):
     log_interaction(ana, channel="email", occurred_at=datetime(2026, 11, 10))
     page.refresh()
     cells = [page.table.item(0, c).text() for c in range(page.table.columnCount())]
-    assert cells == ["AHA 2026", "conference", "2026-11-07", "Chicago", "2", "1", "1"]
+    assert cells == ["AHA 2026", "2026-11-07", "2", "1", "1", "conference", "Chicago"]
     page.table.selectRow(0)
     people = [
         (page.people.topLevelItem(i).text(0), page.people.topLevelItem(i).text(2))
