@@ -51,6 +51,9 @@ def test_log_history_milestone_relate_today_events(db_path, capsys):
     assert [e["kind"] for e in data["timeline"]][1:] == ["milestone", "interaction"]
     assert data["timeline"][2]["title"] == "Coffee at AHA"
     assert data["relationships"][0]["label"] == "mentor of"
+    assert run(db_path, "history", "1", "--kind", "milestone", "--json") == 0
+    only = json.loads(capsys.readouterr().out)["timeline"]
+    assert [e["title"] for e in only] == ["Nurse of the Year"]
     assert run(db_path, "history", "2") == 0
     assert "Ben Okafor is mentee of Ana Silva (#1)" in capsys.readouterr().out
     assert run(db_path, "today", "--json") == 0

@@ -78,6 +78,8 @@ def test_bad_values_are_refused_with_a_readable_message(ana):
         edit_interaction(entry.id, contact=1)
     with pytest.raises(NotFound):
         delete_interaction(9999)
+    with pytest.raises(NotFound, match="No event with id 77"):
+        edit_interaction(entry.id, event=77)
     with pytest.raises(InputError, match="link or a file name"):
         add_resource(ana, "  ")
 

@@ -119,6 +119,9 @@ def _validate(fields: dict[str, Any]) -> None:
     direction = fields.get("direction")
     if direction and direction not in DIRECTIONS:
         raise InputError("A resource is either 'shared' or 'received'.")
+    event = fields.get("event")
+    if event is not None and not Event.select().where(Event.id == event).exists():
+        raise NotFound(f"No event with id {event}.")
 
 
 def edit_interaction(interaction_id: int, **fields: Any) -> dict[str, Any]:
