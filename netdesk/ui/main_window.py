@@ -66,8 +66,11 @@ class MainWindow(QMainWindow):
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setMaximumWidth(190)
-        self.sidebar.setMinimumWidth(140)
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.setSpacing(2)
+        self.sidebar.setStyleSheet(
+            "#sidebar { font-size: 13px; } #sidebar::item { padding: 6px 4px; }"
+        )
         self.stack = QStackedWidget()
         self.pages = {}
         for page_class in PAGES:
@@ -83,6 +86,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.sidebar)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([170, 930])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
         self._build_menus()

@@ -24,5 +24,5 @@ def empty_state(text: str) -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setWordWrap(True)
     label.setObjectName("emptyState")
-    label.setStyleSheet("#emptyState { color: palette(mid); font-size: 14px; padding: 40px; }")
+    label.setStyleSheet("#emptyState { color: #4a4a4a; font-size: 14px; padding: 40px; }")
     return label

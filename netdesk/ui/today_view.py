@@ -1,8 +1,115 @@
-"""The Today page (placeholder until its feature lands)."""
+"""The Today page (where the app opens): what is due and who to get back to.
 
-from PySide6.QtWidgets import QVBoxLayout
+Every row can be acted on in place (Done, Snooze, Open contact, Email); Done and
+Snooze go through the window's undo stack.
+"""
 
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from netdesk.services.today import (
+    SECTION_TITLES,
+    SECTIONS,
+    Today,
+    TodayItem,
+    build_today,
+    complete_item,
+    mailto_link,
+    snooze_item,
+    undo_item,
+)
+from netdesk.ui.history_dialogs import to_qdate
 from netdesk.ui.page import Page, empty_state
+from netdesk.ui.undo import run_undoable
+
+ROWS_SHOWN = 25
+EMPTY_TEXT = (
+    "Nothing is due today. Import vCards from your last conference (File > Import…) "
+    "and netdesk will plan the follow-ups."
+)
+
+
+class DateDialog(QDialog):
+    """Pick the day a snoozed item comes back."""
+
+    def __init__(self, parent, start: date) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Snooze until")
+        self.calendar = QCalendarWidget()
+        self.calendar.setMinimumDate(to_qdate(start))
+        self.calendar.setSelectedDate(to_qdate(start))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.calendar.activated.connect(lambda _: self.accept())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.calendar)
+        layout.addWidget(buttons)
+
+    def picked(self) -> date:
+        return self.calendar.selectedDate().toPython()
+
+
+class TodayRow(QFrame):
+    """One actionable line: who, what, and the four actions."""
+
+    def __init__(self, page: "TodayPage", item: TodayItem) -> None:
+        super().__init__()
+        self.item = item
+        self.setObjectName("todayRow")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        who = item.name + (f" · {item.organization}" if item.organization else "")
+        text = QLabel(
+            f"<b>{_escape(who)}</b><br>{_escape(item.title)} — <i>{_escape(item.detail)}</i>"
+        )
+        text.setTextFormat(Qt.TextFormat.RichText)
+        text.setWordWrap(True)
+        self.done_button = QPushButton("Done")
+        self.done_button.setToolTip("Mark done and log an interaction")
+        self.snooze_button = QToolButton(text="Snooze")
+        self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.snooze_button)
+        self.snooze_actions = {
+            "day": menu.addAction("Until tomorrow", lambda: page.snooze(item, days=1)),
+            "week": menu.addAction("For a week", lambda: page.snooze(item, days=7)),
+            "pick": menu.addAction("Pick a date…", lambda: page.snooze_pick(item)),
+        }
+        self.snooze_button.setMenu(menu)
+        self.open_button = QPushButton("Open")
+        self.open_button.setToolTip("Open the contact")
+        self.email_button = QPushButton("Email")
+        self.email_button.setEnabled(bool(item.email))
+        self.email_button.setToolTip(item.email or "No email address on file")
+        self.done_button.clicked.connect(lambda: page.done(item))
+        self.open_button.clicked.connect(lambda: page.open_contact(item))
+        self.email_button.clicked.connect(lambda: page.compose(item))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(text, 1)
+        for button in (self.done_button, self.snooze_button, self.open_button, self.email_button):
+            layout.addWidget(button)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class TodayPage(Page):
@@ -11,9 +118,108 @@ class TodayPage(Page):
 
     def __init__(self, window) -> None:
         super().__init__(window)
+        self.result: Today | None = None
+        self.rows: list[TodayRow] = []
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 16px; font-weight: 600;")
+        refresh = QPushButton("&Refresh")
+        refresh.clicked.connect(self.refresh)
+        QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(refresh)
+
+        self.body = QWidget()
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.body)
+        self.empty = empty_state(EMPTY_TEXT)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            empty_state(
-                "Nothing is due today. Import vCards from your last conference (File > Import…) and netdesk will plan the follow-ups."
-            )
+        layout.addLayout(top)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.empty, 1)
+
+    # building ---------------------------------------------------------------
+    def refresh(self) -> None:
+        from netdesk.models import database
+
+        if database.obj is None:
+            return
+        self.result = build_today(limit=ROWS_SHOWN)
+        self._clear()
+        today = self.result.today
+        counts = self.result.totals
+        due = counts["overdue"] + counts["due_today"]
+        self.heading.setText(
+            f"{today.strftime('%A %d %B')} · {due} due"
+            + (f" ({counts['overdue']} overdue)" if counts["overdue"] else "")
         )
+        empty = self.result.is_empty()
+        self.empty.setVisible(empty)
+        self.scroll.setVisible(not empty)
+        for section in SECTIONS:
+            items = self.result.sections[section]
+            if not items:
+                continue
+            label = QLabel(f"{SECTION_TITLES[section]} ({self.result.total_text(section)})")
+            label.setObjectName(f"section_{section}")
+            label.setStyleSheet("font-weight: 600; margin-top: 8px;")
+            self.body_layout.addWidget(label)
+            for item in items:
+                row = TodayRow(self, item)
+                self.rows.append(row)
+                self.body_layout.addWidget(row)
+            more = counts[section] - len(items)
+            if more > 0:
+                plus = "+" if section in self.result.capped else ""
+                self.body_layout.addWidget(QLabel(f"… and {more:,}{plus} more"))
+
+    def _clear(self) -> None:
+        self.rows = []
+        while self.body_layout.count():
+            widget = self.body_layout.takeAt(0).widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+
+    def rows_in(self, section: str) -> list[TodayRow]:
+        return [row for row in self.rows if row.item.section == section]
+
+    # actions ----------------------------------------------------------------
+    def done(self, item: TodayItem) -> None:
+        run_undoable(
+            self.window_, self, f"Done: {item.title}", lambda: complete_item(item), undo_item
+        )
+        self.refresh()
+
+    def snooze(self, item: TodayItem, days: int | None = None, until: date | None = None) -> None:
+        until = until or (self.result.today if self.result else date.today()) + timedelta(
+            days=days or 1
+        )
+        run_undoable(
+            self.window_,
+            self,
+            f"Snooze: {item.title}",
+            lambda: snooze_item(item, until),
+            undo_item,
+        )
+
+    def snooze_pick(self, item: TodayItem) -> None:
+        start = (self.result.today if self.result else date.today()) + timedelta(days=1)
+        dialog = DateDialog(self, start)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.snooze(item, until=dialog.picked())
+
+    def open_contact(self, item: TodayItem) -> None:
+        self.window_.show_page("contacts")
+        page = self.window_.page("contacts")
+        if hasattr(page, "select_contact"):
+            page.select_contact(item.contact_id)
+
+    def compose(self, item: TodayItem) -> None:
+        if item.email:
+            QDesktopServices.openUrl(QUrl(mailto_link(item), QUrl.ParsingMode.StrictMode))

@@ -1,0 +1,142 @@
+import json
+import subprocess
+import sys
+
+from netdesk.cli import main
+
+
+def run(db_path, *args):
+    return main(["--db", str(db_path), *args])
+
+
+def test_log_history_milestone_relate_today_events(db_path, capsys):
+    assert run(db_path, "add", "--name", "Ana Silva", "--email", "ana@x.org") == 0
+    assert run(db_path, "add", "--name", "Ben Okafor") == 0
+    capsys.readouterr()
+    assert (
+        run(
+            db_path,
+            "log",
+            "1",
+            "--channel",
+            "coffee",
+            "--summary",
+            "Coffee at AHA",
+            "--date",
+            "2026-11-08",
+        )
+        == 0
+    )
+    assert (
+        run(
+            db_path,
+            "milestone",
+            "1",
+            "--kind",
+            "award",
+            "--summary",
+            "Nurse of the Year",
+            "--date",
+            "2026-11-20",
+            "--congratulate",
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "follow-up 1: Congratulate Ana Silva: Nurse of the Year" in out
+    assert run(db_path, "relate", "2", "1", "--kind", "mentee of") == 0
+    capsys.readouterr()
+    assert run(db_path, "history", "1", "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [e["kind"] for e in data["timeline"]][1:] == ["milestone", "interaction"]
+    assert data["timeline"][2]["title"] == "Coffee at AHA"
+    assert data["relationships"][0]["label"] == "mentor of"
+    assert run(db_path, "history", "1", "--kind", "milestone", "--json") == 0
+    only = json.loads(capsys.readouterr().out)["timeline"]
+    assert [e["title"] for e in only] == ["Nurse of the Year"]
+    assert run(db_path, "history", "2") == 0
+    assert "Ben Okafor is mentee of Ana Silva (#1)" in capsys.readouterr().out
+    assert run(db_path, "today", "--json") == 0
+    today = json.loads(capsys.readouterr().out)
+    assert today["sections"]["due_today"][0]["title"].startswith("Congratulate Ana Silva")
+    assert run(db_path, "today") == 0
+    assert "Due today (1)" in capsys.readouterr().out
+    assert run(db_path, "events", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_errors_are_one_line(db_path, capsys, cli_env):
+    assert run(db_path, "log", "7", "--channel", "email", "--summary", "x") == 3
+    assert capsys.readouterr().err == "netdesk: No contact with id 7.\n"
+    assert run(db_path, "add", "--name", "Ana") == 0
+    assert run(db_path, "relate", "1", "1", "--kind", "colleague") == 2
+    assert "themselves" in capsys.readouterr().err
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "netdesk",
+            "--db",
+            str(db_path),
+            "log",
+            "1",
+            "--channel",
+            "fax",
+            "--summary",
+            "x",
+        ],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "invalid choice: 'fax'" in done.stderr
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "netdesk",
+            "--db",
+            str(db_path),
+            "log",
+            "1",
+            "--channel",
+            "email",
+            "--summary",
+            "x",
+            "--date",
+            "9 Nov",
+        ],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "use YYYY-MM-DD" in done.stderr
+
+
+def test_log_at_an_event(db_path, capsys):
+    from netdesk.models import Interaction
+    from netdesk.services.events import create_event
+
+    assert run(db_path, "add", "--name", "Ana Silva") == 0
+    event = create_event("AHA 2026", start_date="2026-11-07")
+    assert (
+        run(
+            db_path,
+            "log",
+            "1",
+            "--channel",
+            "met",
+            "--summary",
+            "Poster",
+            "--event",
+            str(event.id),
+            "--date",
+            "2026-11-08",
+        )
+        == 0
+    )
+    assert Interaction.get().event_id == event.id
+    assert run(db_path, "log", "1", "--channel", "met", "--summary", "x", "--event", "99") == 3
+    assert "No event with id 99" in capsys.readouterr().err
+    assert run(db_path, "events") == 0
+    assert "AHA 2026\tconference\t0 met, 0 followed up, 0 waiting" in capsys.readouterr().out
