@@ -107,6 +107,7 @@ def test_completing_logs_interaction_and_schedules_next_cadence(db):
     assert Interaction.select().where(Interaction.followup == current.id).count() == 1
     nxt = FollowUp.get((FollowUp.origin == "cadence") & (FollowUp.status == "open"))
     assert nxt.id != current.id
+    assert current.next_cadence.id == nxt.id  # so an undo knows what to remove
     assert nxt.due_date >= TODAY + timedelta(days=59)
     assert run_rules(TODAY).cadence == 0  # the pending one is not duplicated
 

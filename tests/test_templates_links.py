@@ -40,6 +40,11 @@ def test_fill_leaves_unknown_and_never_evaluates():
     )
 
 
+def test_alias_used_by_the_history_feature(followup):
+    followup.template = "congratulate"
+    assert render(followup)[0] == "Congratulations!"
+
+
 def test_render_uses_contact_event_and_my_name(followup):
     subject, body = render(followup)
     assert subject == "Great meeting you at AHA 2026"

@@ -135,7 +135,9 @@ def complete_followup(
 ) -> FollowUp:
     """Mark done, log the interaction it stands for, and plan the next cadence round.
 
-    One transaction: either all three happen or none.
+    One transaction: either all three happen or none. ``followup.next_cadence`` is
+    the stay-in-touch follow-up this planned (None if none was new), so an undo
+    can remove it.
     """
     with database.atomic():
         change_followup(followup, status="done", completed_at=utcnow())
@@ -145,7 +147,9 @@ def complete_followup(
             summary=summary or followup.title,
             followup=followup,
         )
-        schedule_cadence(Contact.get_by_id(followup.contact_id), utcnow().date())
+        before = FollowUp.select(fn.MAX(FollowUp.id)).scalar() or 0
+        made = schedule_cadence(Contact.get_by_id(followup.contact_id), utcnow().date())
+        followup.next_cadence = made if made is not None and made.id > before else None
     return followup
 
 

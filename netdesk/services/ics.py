@@ -39,7 +39,7 @@ from netdesk.models import (
 )
 from netdesk.services.followups import OPEN_STATUSES
 from netdesk.services.privacy import find_patient_identifiers, redact
-from netdesk.services.templates import DEFAULT_TEMPLATE, TEMPLATES, fill
+from netdesk.services.templates import fill, template_for
 from netdesk.services.vtimezone import timezone_component
 
 PRODID = f"-//netdesk//netdesk {__version__}//EN"
@@ -231,7 +231,7 @@ def description_for(
     lines += [f"Phone: {p}" for p in ctx.phones[:2]]
     if followup.note:
         lines += ["", f"Note: {guard(followup.note, allow_sensitive)}"]
-    template = TEMPLATES.get(followup.template) or TEMPLATES[DEFAULT_TEMPLATE]
+    template = template_for(followup.template)
     values = {
         "first_name": ctx.given_name or ctx.name,
         "name": ctx.name,

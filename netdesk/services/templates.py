@@ -71,6 +71,15 @@ TEMPLATES: dict[str, Template] = {
     )
 }
 DEFAULT_TEMPLATE = "check-in"
+# Other spellings in use (the history/Today features write "congratulate").
+ALIASES = {"congratulate": "congratulations", "thank_you": "thank-you", "thanks": "thank-you"}
+
+
+def template_for(key: str) -> Template:
+    """The template for ``key`` (or an alias of it); the check-in one if unknown."""
+    return TEMPLATES.get(ALIASES.get(key, key)) or TEMPLATES[DEFAULT_TEMPLATE]
+
+
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _HEADER_BREAK = re.compile(r"[\r\n\x00-\x1f\x7f]+")
 
@@ -117,7 +126,7 @@ def placeholders_for(followup: FollowUp) -> dict[str, str]:
 
 def render(followup: FollowUp, template_key: str = "") -> tuple[str, str]:
     """(subject, body) of the follow-up's template (or ``template_key``), filled in."""
-    template = TEMPLATES.get(template_key or followup.template) or TEMPLATES[DEFAULT_TEMPLATE]
+    template = template_for(template_key or followup.template)
     values = placeholders_for(followup)
     return fill(template.subject, values), fill(template.body, values)
 
