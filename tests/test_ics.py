@@ -287,3 +287,21 @@ def test_unknown_zone_is_a_clear_error(jane):
     FollowUp.update(timezone="Mars/Olympus").where(FollowUp.id == f.id).execute()
     with pytest.raises(InputError, match="unknown time zone 'Mars/Olympus'"):
         build_calendar([FollowUp.get_by_id(f.id)])
+
+
+def test_a_second_parser_reads_the_same_file(tmp_path, jane):
+    """vobject (what khal and many tools use) reads every event, zone and alarm too."""
+    import vobject
+
+    items = [
+        create_followup(jane, date(2026, 12, 1), "A", due_time=time(9), timezone="Europe/Berlin"),
+        create_followup(jane, date(2026, 12, 2), "B"),
+    ]
+    raw, _ = export_and_parse(tmp_path, items)
+    cal = vobject.readOne(raw.decode())
+    events = {e.uid.value: e for e in cal.vevent_list}
+    assert set(events) == {f.uid for f in items}
+    timed = events[items[0].uid]
+    assert timed.dtstart.value.utcoffset() == timedelta(hours=1)  # CET in December
+    assert timed.valarm.trigger.value == timedelta(minutes=-15)
+    assert events[items[1].uid].dtstart.value == date(2026, 12, 2)
