@@ -173,3 +173,15 @@ def test_mailto_link_is_encoded(db):
         "overdue", 1, "Send the deck", "", followup_id=3, name="Ana", email="a@x.org"
     )
     assert "subject=Send%20the%20deck" in mailto_link(followup)
+
+
+def test_undoing_done_also_removes_the_cadence_followup_it_planned(db):
+    cara = person("Cara Lee", stay_in_touch_days=30)
+    create_followup(cara, TODAY, "Check in")
+    [item] = build_today(TODAY, NOW).sections["due_today"]
+    undo = complete_item(item)
+    planned = FollowUp.select().where(FollowUp.origin == "cadence")
+    assert planned.count() == 1
+    undo_item(undo)
+    assert FollowUp.select().where(FollowUp.origin == "cadence").count() == 0
+    assert FollowUp.get_by_id(item.followup_id).status == "open"

@@ -378,7 +378,10 @@ def complete_item(item: TodayItem, channel: str = "email") -> dict[str, Any]:
                 .order_by(Interaction.id.desc())
                 .get()
             )
-            return {"followup": before, "interaction": logged.id}
+            undo = {"followup": before, "interaction": logged.id}
+            if followup.next_cadence is not None:
+                undo["created_followup"] = followup.next_cadence.id
+            return undo
         summary = DONE_SUMMARIES[item.section].format(title=item.title)
         logged = log_interaction(item.contact_id, channel=channel, summary=summary)
         return {"interaction": logged.id}
