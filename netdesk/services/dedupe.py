@@ -1,0 +1,184 @@
+"""Finding the contact a draft duplicates: in the database and earlier in the same file.
+
+Certain duplicates share a normalised email or phone (E.164) or the vCard UID; those
+are looked up a batch of drafts at a time through the (kind, normalized) and uid
+indexes. Possible duplicates have a similar name *and* organization (rapidfuzz);
+candidates come from an in-memory index blocked by family name + first initial,
+built once per import, so no card ever scans the contact table.
+"""
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from peewee import JOIN
+from rapidfuzz import fuzz
+
+from netdesk.models import Contact, ContactMethod, Organization
+from netdesk.services.drafts import ContactDraft
+from netdesk.services.normalize import normalize_method
+
+NAME_THRESHOLD = 90
+ORG_THRESHOLD = 85
+_LOOKUP_CHUNK = 500  # SQLite parameter lists stay well below the limit
+MATCH_KINDS = ("email", "phone")
+
+
+@dataclass
+class Match:
+    """What a draft duplicates: an existing contact id or an earlier plan entry."""
+
+    contact_id: int | None
+    entry: int | None
+    certain: bool
+    reason: str
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive form used for name and organization comparison."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join(
+        "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
+    )
+
+
+def _block(given: str, family: str) -> str:
+    return f"{fold(family)}|{fold(given)[:1]}"
+
+
+def draft_keys(draft: ContactDraft) -> list[tuple[str, str]]:
+    """(kind, normalized) pairs a draft can be matched on."""
+    keys = []
+    for m in draft.methods:
+        if m.kind in MATCH_KINDS:
+            normalized = normalize_method(m.kind, m.value)
+            if normalized and (m.kind != "phone" or len(normalized) >= 7):
+                keys.append((m.kind, normalized))
+    return keys
+
+
+class MatchIndex:
+    """Lookups for one import; feed drafts in batches with :meth:`prepare` first."""
+
+    def __init__(self, name_threshold: int = NAME_THRESHOLD, org_threshold: int = ORG_THRESHOLD):
+        self.name_threshold = name_threshold
+        self.org_threshold = org_threshold
+        self._db_methods: dict[tuple[str, str], int] = {}
+        self._db_uids: dict[str, int] = {}
+        self._file_methods: dict[tuple[str, str], int] = {}
+        self._file_uids: dict[str, int] = {}
+        self._names: dict[str, dict[tuple[str, str], list[tuple[int | None, int | None]]]] | None
+        self._names = None
+        self._keys: dict[int, list[tuple[str, str]]] = {}
+
+    # -- certain matches, batched indexed lookups
+    def prepare(self, drafts: Iterable[ContactDraft]) -> None:
+        by_kind: dict[str, set[str]] = defaultdict(set)
+        uids: set[str] = set()
+        for draft in drafts:
+            keys = draft_keys(draft)
+            self._keys[id(draft)] = keys
+            for kind, normalized in keys:
+                if (kind, normalized) not in self._db_methods:
+                    by_kind[kind].add(normalized)
+            if draft.uid and draft.uid not in self._db_uids:
+                uids.add(draft.uid)
+        for kind, values in by_kind.items():
+            for chunk in _chunks(sorted(values)):
+                query = ContactMethod.select(ContactMethod.normalized, ContactMethod.contact).where(
+                    (ContactMethod.kind == kind) & ContactMethod.normalized.in_(chunk)
+                )
+                for normalized, contact_id in query.tuples():
+                    self._db_methods.setdefault((kind, normalized), contact_id)
+        for chunk in _chunks(sorted(uids)):
+            query = Contact.select(Contact.uid, Contact.id).where(Contact.uid.in_(chunk))
+            for uid, contact_id in query.tuples():
+                self._db_uids.setdefault(uid, contact_id)
+
+    def match(self, draft: ContactDraft) -> Match | None:
+        keys = self._keys.get(id(draft)) or draft_keys(draft)
+        if draft.uid and draft.uid in self._db_uids:
+            return Match(self._db_uids[draft.uid], None, True, "same UID")
+        for key in keys:
+            if key in self._db_methods:
+                return Match(self._db_methods[key], None, True, f"same {key[0]} {key[1]}")
+        if draft.uid and draft.uid in self._file_uids:
+            return Match(None, self._file_uids[draft.uid], True, "same UID earlier in the import")
+        for key in keys:
+            if key in self._file_methods:
+                return Match(
+                    None,
+                    self._file_methods[key],
+                    True,
+                    f"same {key[0]} {key[1]} earlier in the import",
+                )
+        return self._fuzzy(draft)
+
+    def add(self, draft: ContactDraft, entry: int, contact_id: int | None = None) -> None:
+        """Remember an entry so that later cards of the same import can match it."""
+        for key in self._keys.pop(id(draft), None) or draft_keys(draft):
+            self._file_methods.setdefault(key, entry)
+        if draft.uid:
+            self._file_uids.setdefault(draft.uid, entry)
+        if contact_id is None and (draft.given_name or draft.family_name):
+            self._name_index().setdefault(
+                _block(draft.given_name, draft.family_name), {}
+            ).setdefault(
+                (fold(f"{draft.given_name} {draft.family_name}"), fold(draft.organization)), []
+            ).append((None, entry))
+
+    # -- possible matches, fuzzy over a blocked in-memory name index
+    def _name_index(self):
+        if self._names is None:
+            self._names = {}
+            query = (
+                Contact.select(
+                    Contact.id, Contact.given_name, Contact.family_name, Organization.name
+                )
+                .join(
+                    Organization,
+                    on=(Contact.organization == Organization.id),
+                    join_type=JOIN.LEFT_OUTER,
+                )
+                .tuples()
+            )
+            for contact_id, given, family, org in query.iterator():
+                if given or family:
+                    self._names.setdefault(_block(given, family), {}).setdefault(
+                        (fold(f"{given} {family}"), fold(org or "")), []
+                    ).append((contact_id, None))
+        return self._names
+
+    def _fuzzy(self, draft: ContactDraft) -> Match | None:
+        if not (draft.given_name or draft.family_name):
+            return None
+        block = self._name_index().get(_block(draft.given_name, draft.family_name))
+        if not block:
+            return None
+        name = fold(f"{draft.given_name} {draft.family_name}")
+        org = fold(draft.organization)
+        best, best_score = None, 0.0
+        for (other_name, other_org), targets in block.items():
+            name_score = fuzz.ratio(name, other_name, score_cutoff=self.name_threshold)
+            if not name_score:
+                continue
+            if org and other_org:
+                org_score = fuzz.token_set_ratio(org, other_org, score_cutoff=self.org_threshold)
+                if not org_score:
+                    continue
+            elif org or other_org or name_score < 100:
+                continue
+            else:
+                org_score = 100.0
+            score = (name_score + org_score) / 2
+            if score > best_score:
+                best, best_score = targets[0], score
+        if best is None:
+            return None
+        return Match(best[0], best[1], False, f"similar name and organization ({best_score:.0f}%)")
+
+
+def _chunks(values: list[str]) -> Iterable[list[str]]:
+    for i in range(0, len(values), _LOOKUP_CHUNK):
+        yield values[i : i + _LOOKUP_CHUNK]

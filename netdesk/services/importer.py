@@ -1,0 +1,751 @@
+"""Import planning, committing and undoing.
+
+:func:`plan_import` reads files into drafts and decides, without writing, what each
+becomes: a new contact, a merge into a duplicate (certain or possible, with the
+field-by-field differences), an identical card to skip, or a problem.
+:func:`commit_plan` writes a plan in one transaction as one ImportBatch, recording
+every change so :func:`undo_import` can reverse exactly that batch.
+"""
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from netdesk.errors import InputError, NotFound, UserError
+from netdesk.models import (
+    EVENT_KINDS,
+    Address,
+    Contact,
+    ContactMethod,
+    ContactTag,
+    Event,
+    EventAttendance,
+    ImportBatch,
+    ImportChange,
+    ImportIssue,
+    Interaction,
+    Organization,
+    Tag,
+    database,
+    utcnow,
+)
+from netdesk.models.contact import make_sort_key
+from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text, tag_named
+from netdesk.services.credentials import merge_credentials
+from netdesk.services.dedupe import MatchIndex
+from netdesk.services.drafts import ContactDraft, ParseProblem
+from netdesk.services.normalize import normalize_method
+from netdesk.services.progress import NO_PROGRESS, Progress
+
+# Fields a merge may fill when empty; a different non-empty value is a conflict.
+MERGE_FIELDS = (
+    "display_name",
+    "given_name",
+    "family_name",
+    "additional_names",
+    "prefix",
+    "suffix",
+    "role",
+    "specialty",
+    "title",
+    "organization",
+    "department",
+    "npi",
+    "photo_url",
+    "birthday",
+    "anniversary",
+    "uid",
+    "photo",
+)
+_PLAN_BATCH = 500
+VCARD_SUFFIXES = (".vcf", ".vcard")
+
+
+@dataclass
+class FieldChoice:
+    """A field both sides fill differently; the existing value wins unless chosen."""
+
+    field: str
+    existing: Any
+    incoming: Any
+    use_incoming: bool = False
+
+
+@dataclass
+class PlanEntry:
+    draft: ContactDraft
+    action: str  # "new", "merge" or "skip"
+    status: str  # "new", "duplicate" (certain), "possible", "identical"
+    reason: str = ""
+    target_id: int | None = None  # existing contact
+    target_entry: int | None = None  # earlier entry of this plan (same person twice)
+    fills: dict[str, Any] = field(default_factory=dict)
+    conflicts: list[FieldChoice] = field(default_factory=list)
+    additions: list[str] = field(default_factory=list)  # "email x", "tag y" (for review)
+
+
+@dataclass
+class ImportPlan:
+    files: list[str]
+    entries: list[PlanEntry] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    source: str = ""
+    file_hash: str = ""
+
+    def with_status(self, status: str) -> list[PlanEntry]:
+        return [e for e in self.entries if e.status == status]
+
+    def warnings(self) -> list[ParseProblem]:
+        """Per-card notes (a photo left out, a date unreadable) for cards imported anyway."""
+        return [
+            ParseProblem(e.draft.file, e.draft.card, e.draft.line, w, e.draft.original)
+            for e in self.entries
+            for w in e.draft.warnings
+        ]
+
+    def all_problems(self) -> list[ParseProblem]:
+        return sorted([*self.problems, *self.warnings()], key=lambda p: (p.file, p.card, p.line))
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": sum(e.action == "new" for e in self.entries),
+            "merged": sum(e.action == "merge" for e in self.entries),
+            "skipped": sum(e.action == "skip" for e in self.entries),
+            "problems": len(self.all_problems()),
+        }
+
+
+@dataclass
+class ContactState:
+    """What a contact already has, to compare a draft against."""
+
+    fields: dict[str, Any]
+    credentials: str
+    notes: str
+    methods: set[tuple[str, str]]
+    tags: set[str]
+    addresses: set[tuple]
+
+
+# ----------------------------------------------------------------------------- reading
+def read_drafts(
+    path: str | Path, progress: Progress = NO_PROGRESS, workers: int = 1, mapping=None
+) -> tuple[str, Iterator[ContactDraft | ParseProblem]]:
+    """(source kind, drafts) for one file, choosing the reader by extension or content."""
+    from netdesk.services import csv_import, vcard
+    from netdesk.services.textfile import check_file
+
+    p = check_file(path)
+    if p.suffix.lower() == ".csv":
+        source, rows = csv_import.parse_csv(p, progress, mapping=mapping)
+        return source, rows
+    if p.suffix.lower() in VCARD_SUFFIXES:
+        return "vcard", vcard.parse_vcards(p, progress, workers)
+    with open(p, "rb") as fh:
+        head = fh.read(4096).lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \r\n\t").upper()
+    if head.replace(b"\x00", b"").startswith(b"BEGIN:VCARD"):
+        return "vcard", vcard.parse_vcards(p, progress, workers)
+    raise InputError(f"{p}: not a vCard (.vcf) or CSV (.csv) file; netdesk imports those two.")
+
+
+def file_hash(paths: Sequence[str | Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1024 * 1024):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ----------------------------------------------------------------------------- planning
+def plan_import(
+    paths: Sequence[str | Path],
+    progress: Progress = NO_PROGRESS,
+    workers: int = 1,
+    mappings: dict[str, dict[str, str]] | None = None,
+) -> ImportPlan:
+    """Read every file and decide what each card becomes; writes nothing.
+
+    Raises InputError when a file is unusable (missing, empty, not a vCard/CSV, no
+    cards), so nothing is planned from a half-understood input.
+    """
+    if not paths:
+        raise InputError("No file to import.")
+    plan = ImportPlan(files=[str(p) for p in paths])
+    index = MatchIndex()
+    sources = []
+    for path in paths:
+        mapping = (mappings or {}).get(str(path))
+        source, results = read_drafts(path, progress, workers, mapping)
+        sources.append(source)
+        seen = 0
+        batch: list[ContactDraft] = []
+        for result in results:
+            seen += 1
+            if isinstance(result, ParseProblem):
+                plan.problems.append(result)
+                continue
+            batch.append(result)
+            if len(batch) >= _PLAN_BATCH:
+                _plan_batch(plan, index, batch)
+                batch = []
+                progress.step(len(plan.entries), 0, f"Checked {len(plan.entries):,} contacts…")
+        _plan_batch(plan, index, batch)
+        if seen == 0:
+            raise InputError(f"{path}: no cards or rows to import.")
+    plan.source = "+".join(dict.fromkeys(sources))
+    plan.file_hash = file_hash(paths)
+    return plan
+
+
+def _plan_batch(plan: ImportPlan, index: MatchIndex, drafts: list[ContactDraft]) -> None:
+    if not drafts:
+        return
+    index.prepare(drafts)
+    matched: list[tuple[ContactDraft, Any]] = [(d, index.match(d)) for d in drafts]
+    states = load_states({m.contact_id for _, m in matched if m and m.contact_id})
+    for draft, match in matched:
+        if not draft.warnings:
+            draft.original = ""  # only problems need the text; keeps memory flat
+        number = len(plan.entries)
+        if match is None:
+            plan.entries.append(PlanEntry(draft, "new", "new"))
+            index.add(draft, number)
+            continue
+        if match.contact_id is not None:
+            entry = PlanEntry(draft, "merge", "duplicate", match.reason, target_id=match.contact_id)
+            compare_to = states[match.contact_id]
+        else:
+            entry = PlanEntry(draft, "merge", "duplicate", match.reason, target_entry=match.entry)
+            compare_to = state_of_draft(plan.entries[match.entry].draft)
+        _diff(entry, compare_to)
+        if not match.certain:
+            entry.status, entry.action = "possible", "new"
+        elif not (entry.fills or entry.conflicts or entry.additions):
+            entry.status, entry.action = "identical", "skip"
+        plan.entries.append(entry)
+        index.add(draft, number, match.contact_id if match.certain else None)
+
+
+def load_states(ids: set[int]) -> dict[int, ContactState]:
+    """Bulk-load what the matched contacts already have (four queries per batch)."""
+    states: dict[int, ContactState] = {}
+    if not ids:
+        return states
+    id_list = list(ids)
+    for contact in Contact.select().where(Contact.id.in_(id_list)):
+        values = {f: getattr(contact, f) for f in MERGE_FIELDS if f not in ("organization",)}
+        values["organization"] = ""
+        states[contact.id] = ContactState(
+            values, contact.credentials, contact.notes, set(), set(), set()
+        )
+        states[contact.id].fields["_org_id"] = contact.organization_id
+    org_ids = {s.fields["_org_id"] for s in states.values() if s.fields["_org_id"]}
+    names = (
+        dict(
+            Organization.select(Organization.id, Organization.name)
+            .where(Organization.id.in_(list(org_ids)))
+            .tuples()
+        )
+        if org_ids
+        else {}
+    )
+    for state in states.values():
+        state.fields["organization"] = names.get(state.fields.pop("_org_id"), "")
+    for cid, kind, normalized in (
+        ContactMethod.select(ContactMethod.contact, ContactMethod.kind, ContactMethod.normalized)
+        .where(ContactMethod.contact.in_(id_list))
+        .tuples()
+    ):
+        states[cid].methods.add((kind, normalized))
+    for cid, name in (
+        ContactTag.select(ContactTag.contact, Tag.name)
+        .join(Tag)
+        .where(ContactTag.contact.in_(id_list))
+        .tuples()
+    ):
+        states[cid].tags.add(name.casefold())
+    for address in Address.select().where(Address.contact.in_(id_list)):
+        states[address.contact_id].addresses.add(_address_key(address))
+    return states
+
+
+def _address_key(a) -> tuple:
+    parts = (a.street, a.locality, a.region, a.postal_code, a.country, a.po_box, a.extended)
+    return tuple(p.casefold().strip() for p in parts)
+
+
+def state_of_draft(draft: ContactDraft) -> ContactState:
+    return ContactState(
+        {f: getattr(draft, f) for f in MERGE_FIELDS},
+        draft.credentials,
+        draft.notes,
+        {(m.kind, normalize_method(m.kind, m.value)) for m in draft.methods},
+        {t.casefold() for t in draft.tags},
+        {a.key() for a in draft.addresses},
+    )
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip().casefold() == b.strip().casefold()
+    return a == b
+
+
+def _diff(entry: PlanEntry, state: ContactState) -> None:
+    """What merging the draft into ``state`` would fill, conflict on and add."""
+    draft = entry.draft
+    for name in MERGE_FIELDS:
+        incoming = getattr(draft, name)
+        existing = state.fields.get(name)
+        if incoming in (None, "", b""):
+            continue
+        if existing in (None, "", b""):
+            entry.fills[name] = incoming
+        elif not _same(existing, incoming):
+            entry.conflicts.append(FieldChoice(name, existing, incoming))
+    credentials = merge_credentials(state.credentials, draft.credentials)
+    if credentials != merge_credentials(state.credentials):
+        entry.additions.append(f"credentials {draft.credentials}")
+    if draft.notes and draft.notes.strip() not in state.notes:
+        entry.additions.append("notes")
+    for m in draft.methods:
+        if (m.kind, normalize_method(m.kind, m.value)) not in state.methods:
+            entry.additions.append(f"{m.kind} {m.value}")
+    for t in draft.tags:
+        if t.casefold() not in state.tags:
+            entry.additions.append(f"tag {t}")
+    for a in draft.addresses:
+        if a.key() not in state.addresses:
+            entry.additions.append(f"address {a.street or a.locality}".strip())
+
+
+# ----------------------------------------------------------------------------- committing
+@dataclass
+class _Writer:
+    """Caches and the batch being written; one per commit."""
+
+    batch: ImportBatch
+    event: Event | None
+    tag: Tag | None
+    orgs: dict[str, int | None] = field(default_factory=dict)
+    tags: dict[str, int] = field(default_factory=dict)
+
+    def org_id(self, name: str) -> int | None:
+        name = clean_text(name)
+        if not name:
+            return None
+        key = name.casefold()
+        if key not in self.orgs:
+            org = Organization.get_or_none(Organization.name == name)
+            self.orgs[key] = (org or Organization.create(name=name)).id
+        return self.orgs[key]
+
+    def tag_id(self, name: str) -> int | None:
+        name = clean_text(name, 100)
+        if not name:
+            return None
+        key = name.casefold()
+        if key not in self.tags:
+            self.tags[key] = tag_named(name).id
+        return self.tags[key]
+
+
+def commit_plan(
+    plan: ImportPlan,
+    *,
+    event_name: str = "",
+    event_kind: str = "conference",
+    event_date: date | None = None,
+    tag: str = "",
+    progress: Progress = NO_PROGRESS,
+) -> ImportBatch:
+    """Write the plan in one transaction as one ImportBatch; a cancel writes nothing."""
+    if event_kind not in EVENT_KINDS:
+        raise InputError(f"Event kind {event_kind!r} is not one of: {', '.join(EVENT_KINDS)}.")
+    event_name = clean_text(event_name, 200)
+    total = len(plan.entries)
+    with database.atomic():
+        event = _event(event_name, event_kind, event_date) if event_name else None
+        counts = plan.counts()
+        batch = ImportBatch.create(
+            file_names="\n".join(plan.files),
+            file_hash=plan.file_hash,
+            source=plan.source,
+            event=event,
+            tag=clean_text(tag, 100),
+            created_count=counts["created"],
+            merged_count=counts["merged"],
+            skipped_count=counts["skipped"],
+            problem_count=counts["problems"],
+        )
+        writer = _Writer(batch, event, tag_named(tag) if clean_text(tag) else None)
+        contact_ids: list[int] = []
+        for number, entry in enumerate(plan.entries):
+            if number % 200 == 0:
+                progress.step(number, total, f"Saving {number:,} of {total:,}…")
+            contact_ids.append(_commit_entry(writer, entry, contact_ids))
+        for problem in plan.all_problems():
+            ImportIssue.create(
+                batch=batch,
+                file=problem.file,
+                card=problem.card,
+                line=problem.line,
+                message=problem.message,
+                original=problem.original,
+            )
+        progress.step(total, total, "Saved.")
+    batch.contact_ids = list(dict.fromkeys(contact_ids))
+    return batch
+
+
+def _event(name: str, kind: str, when: date | None) -> Event:
+    event = (
+        Event.get_or_none((Event.name == name) & (Event.start_date == when))
+        if when
+        else (Event.get_or_none((Event.name == name) & Event.start_date.is_null()))
+    )
+    return event or Event.create(name=name, kind=kind, start_date=when)
+
+
+def _commit_entry(w: _Writer, entry: PlanEntry, done: list[int]) -> int:
+    draft = entry.draft
+    if entry.action == "new":
+        contact_id = _create(w, draft)
+        ImportChange.create(batch=w.batch, contact=contact_id, action="created")
+        _link(w, contact_id, {})
+        return contact_id
+    target = entry.target_id if entry.target_id is not None else done[entry.target_entry]
+    contact = Contact.get_or_none(Contact.id == target)
+    if contact is None:  # deleted while the user reviewed: import it as new
+        return _commit_entry(w, PlanEntry(draft, "new", "new"), done)
+    added: dict[str, list[int]] = {"methods": [], "addresses": [], "contact_tags": []}
+    before: dict[str, Any] = {}
+    if entry.action == "merge":
+        before = _merge(w, contact, entry, added)
+    _link(w, contact.id, added)
+    if before or any(added.values()):
+        ImportChange.create(
+            batch=w.batch,
+            contact=contact.id,
+            action="merged",
+            before=json.dumps(before),
+            added=json.dumps(added),
+        )
+    return contact.id
+
+
+def _link(w: _Writer, contact_id: int, added: dict[str, list[int]]) -> None:
+    if w.event is not None:
+        EventAttendance.insert(
+            contact=contact_id, event=w.event, import_batch=w.batch
+        ).on_conflict_ignore().execute()
+    if w.tag is not None:
+        _add_tag(contact_id, w.tag.id, added)
+
+
+def _add_tag(contact_id: int, tag_id: int, added: dict[str, list[int]]) -> None:
+    exists = ContactTag.get_or_none((ContactTag.contact == contact_id) & (ContactTag.tag == tag_id))
+    if exists is None:
+        new_id = ContactTag.insert(contact=contact_id, tag=tag_id).execute()
+        added.setdefault("contact_tags", []).append(new_id)
+
+
+def _create(w: _Writer, d: ContactDraft) -> int:
+    row = {
+        f: clean_text(getattr(d, f))
+        for f in (
+            "display_name",
+            "given_name",
+            "family_name",
+            "additional_names",
+            "prefix",
+            "suffix",
+            "credentials",
+            "role",
+            "specialty",
+            "title",
+            "department",
+            "npi",
+            "photo_url",
+            "uid",
+        )
+    }
+    row.update(
+        notes=clean_text(d.notes, MAX_NOTES_CHARS),
+        photo=d.photo,
+        birthday=d.birthday,
+        anniversary=d.anniversary,
+        organization=w.org_id(d.organization),
+        sort_key=make_sort_key(row["family_name"], row["given_name"], row["display_name"]),
+    )
+    contact_id = Contact.insert(row).execute()
+    _add_children(w, contact_id, d, set(), set(), {})
+    return contact_id
+
+
+def _add_children(
+    w: _Writer,
+    contact_id: int,
+    d: ContactDraft,
+    have_methods: set,
+    have_addresses: set,
+    added: dict,
+    *,
+    merging: bool = False,
+) -> None:
+    """Methods, addresses and tags the contact does not have yet (all of them when new).
+
+    On a new contact the first method of each kind is preferred unless the card
+    marked one; a merge never changes which existing method is preferred.
+    """
+    marked = {m.kind for m in d.methods if m.preferred}
+    seen_kinds: set[str] = set()
+    for m in d.methods:
+        value = clean_text(m.value)
+        normalized = normalize_method(m.kind, value)
+        if not value or (m.kind, normalized) in have_methods:
+            continue
+        have_methods.add((m.kind, normalized))
+        preferred = m.preferred if m.kind in marked else m.kind not in seen_kinds
+        seen_kinds.add(m.kind)
+        new_id = ContactMethod.insert(
+            contact=contact_id,
+            kind=m.kind,
+            value=value,
+            label=clean_text(m.label, 100),
+            normalized=normalized,
+            preferred=preferred and not merging,
+        ).execute()
+        added.setdefault("methods", []).append(new_id)
+    for a in d.addresses:
+        if a.key() in have_addresses:
+            continue
+        have_addresses.add(a.key())
+        new_id = Address.insert(
+            contact=contact_id,
+            label=clean_text(a.label, 100),
+            street=clean_text(a.street),
+            locality=clean_text(a.locality),
+            region=clean_text(a.region),
+            postal_code=clean_text(a.postal_code),
+            country=clean_text(a.country),
+            po_box=clean_text(a.po_box),
+            extended=clean_text(a.extended),
+        ).execute()
+        added.setdefault("addresses", []).append(new_id)
+    for t in d.tags:
+        tag_id = w.tag_id(t)
+        if tag_id is not None:
+            _add_tag(contact_id, tag_id, added)
+
+
+def _merge(w: _Writer, contact: Contact, entry: PlanEntry, added: dict) -> dict[str, Any]:
+    """Fill empty fields, add what is new, overwrite only fields the user chose."""
+    d = entry.draft
+    before: dict[str, Any] = {}
+    changes: dict[str, Any] = dict(entry.fills)
+    for choice in entry.conflicts:
+        if choice.use_incoming:
+            changes[choice.field] = choice.incoming
+    for name, value in changes.items():
+        if name == "organization":
+            current = contact.organization.name if contact.organization_id else ""
+            if current and not any(c.field == name and c.use_incoming for c in entry.conflicts):
+                continue
+            before[name] = current
+            contact.organization = w.org_id(value)
+            continue
+        current = getattr(contact, name)
+        if current not in (None, "", b"") and not any(
+            c.field == name and c.use_incoming for c in entry.conflicts
+        ):
+            continue  # filled since the plan was made: never overwrite
+        before[name] = _jsonable(current)
+        setattr(
+            contact,
+            name,
+            value if name in ("photo", "birthday", "anniversary") else clean_text(value),
+        )
+    credentials = merge_credentials(contact.credentials, d.credentials)
+    if credentials != contact.credentials:
+        before["credentials"] = contact.credentials
+        contact.credentials = credentials
+    if d.notes and d.notes.strip() not in contact.notes:
+        before["notes"] = contact.notes
+        joined = f"{contact.notes}\n\n{d.notes}" if contact.notes else d.notes
+        contact.notes = clean_text(joined, MAX_NOTES_CHARS)
+    if before:
+        before["updated_at"] = contact.updated_at.isoformat()
+        contact.save()
+    methods = {
+        (k, n)
+        for k, n in ContactMethod.select(ContactMethod.kind, ContactMethod.normalized)
+        .where(ContactMethod.contact == contact.id)
+        .tuples()
+    }
+    addresses = {_address_key(a) for a in contact.addresses}
+    _add_children(w, contact.id, d, methods, addresses, added, merging=True)
+    return before
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return {"base64": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _from_json(name: str, value: Any) -> Any:
+    if isinstance(value, dict) and "base64" in value:
+        return base64.b64decode(value["base64"])
+    if name in ("birthday", "anniversary") and value:
+        return date.fromisoformat(value)
+    return value
+
+
+# ----------------------------------------------------------------------------- undoing
+def describe_undo(batch_id: int) -> str:
+    """What undoing a batch will do, in words, for the confirmation dialog."""
+    batch = _batch(batch_id)
+    created = batch.changes.where(
+        ImportChange.action == "created", ImportChange.contact.is_null(False)
+    ).count()
+    merged = batch.changes.where(ImportChange.action == "merged").count()
+    history = (
+        Interaction.select()
+        .join(ImportChange, on=(Interaction.contact == ImportChange.contact))
+        .where((ImportChange.batch == batch) & (ImportChange.action == "created"))
+        .count()
+    )
+    text = (
+        f"Undoing this import removes the {created:,} contact(s) it created and reverts the "
+        f"{merged:,} contact(s) it merged into (their earlier values come back, the emails, "
+        f"phones, addresses and tags it added are removed). The 'met at' links it made are "
+        "removed too."
+    )
+    if history:
+        text += f" {history:,} timeline entries added since to the created contacts go with them."
+    return text
+
+
+def _batch(batch_id: int) -> ImportBatch:
+    batch = ImportBatch.get_or_none(ImportBatch.id == batch_id)
+    if batch is None:
+        raise NotFound(f"No import batch {batch_id} (see 'netdesk imports').")
+    return batch
+
+
+def undo_import(batch_id: int) -> dict[str, int]:
+    """Remove what the batch created and revert what it merged, in one transaction."""
+    batch = _batch(batch_id)
+    if batch.undone_at is not None:
+        raise UserError(
+            f"Import batch {batch_id} was already undone on {batch.undone_at:%Y-%m-%d %H:%M} UTC."
+        )
+    removed = reverted = 0
+    with database.atomic():
+        changes = list(batch.changes.order_by(ImportChange.id.desc()))
+        for change in changes:
+            if change.contact_id is None:
+                continue
+            if change.action == "merged":
+                _revert(change)
+                reverted += 1
+        created = [c.contact_id for c in changes if c.action == "created" and c.contact_id]
+        for i in range(0, len(created), 500):
+            removed += Contact.delete().where(Contact.id.in_(created[i : i + 500])).execute()
+        EventAttendance.delete().where(EventAttendance.import_batch == batch).execute()
+        if batch.event_id is not None:
+            _drop_event_if_unused(batch)
+        batch.undone_at = utcnow()
+        batch.save()
+    return {"removed": removed, "reverted": reverted}
+
+
+def _revert(change: ImportChange) -> None:
+    added = json.loads(change.added or "{}")
+    for model, key in (
+        (ContactMethod, "methods"),
+        (Address, "addresses"),
+        (ContactTag, "contact_tags"),
+    ):
+        ids = added.get(key) or []
+        if ids:
+            model.delete().where(model.id.in_(ids)).execute()
+    before = json.loads(change.before or "{}")
+    if not before:
+        return
+    contact = Contact.get_or_none(Contact.id == change.contact_id)
+    if contact is None:
+        return
+    for name, value in before.items():
+        if name == "updated_at":
+            continue
+        if name == "organization":
+            contact.organization = (
+                Organization.get_or_none(Organization.name == value) if value else None
+            )
+        else:
+            setattr(contact, name, _from_json(name, value))
+    contact.save()
+
+
+def _drop_event_if_unused(batch: ImportBatch) -> None:
+    """Remove the event the batch named if nothing else refers to it."""
+    event_id = batch.event_id
+    others = (
+        EventAttendance.select().where(EventAttendance.event == event_id).exists()
+        or ImportBatch.select()
+        .where(
+            (ImportBatch.event == event_id)
+            & (ImportBatch.id != batch.id)
+            & ImportBatch.undone_at.is_null()
+        )
+        .exists()
+        or Interaction.select().where(Interaction.event == event_id).exists()
+    )
+    if not others and batch.created_at <= Event.get_by_id(event_id).created_at:
+        Event.delete().where(Event.id == event_id).execute()
+
+
+def list_batches() -> list[dict[str, Any]]:
+    """Every import, newest first, as the CLI prints it and the Imports view shows it."""
+    out = []
+    for b in ImportBatch.select().order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc()):
+        out.append(
+            {
+                "id": b.id,
+                "files": [f for f in b.file_names.split("\n") if f],
+                "source": b.source,
+                "event": b.event.name if b.event_id else "",
+                "tag": b.tag,
+                "created_at": b.created_at.isoformat(timespec="seconds"),
+                "created": b.created_count,
+                "merged": b.merged_count,
+                "skipped": b.skipped_count,
+                "problems": b.problem_count,
+                "undone_at": b.undone_at.isoformat(timespec="seconds") if b.undone_at else None,
+            }
+        )
+    return out
+
+
+def batch_problems(batch_id: int) -> list[dict[str, Any]]:
+    batch = _batch(batch_id)
+    return [
+        {
+            "file": i.file,
+            "card": i.card,
+            "line": i.line,
+            "message": i.message,
+            "original": i.original,
+        }
+        for i in batch.issues.order_by(ImportIssue.id)
+    ]
