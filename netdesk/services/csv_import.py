@@ -145,6 +145,8 @@ _PHONE_LABELS = {
     "business fax": "work fax",
 }
 _HEADER_SCAN_LINES = 50
+_NO_DATE = ("0/0/00", "0/0/0000", "00/00/0000")  # Outlook's "no birthday"
+SYSTEM_GROUPS = ("mycontacts", "starred")  # Google's own groups, not the user's tags
 
 
 @dataclass
@@ -321,7 +323,7 @@ class _Lines:
 
 def _parse_date(value: str) -> date | None:
     value = value.strip()
-    if not value or value in ("0/0/00", "0/0/0000"):
+    if not value or value in _NO_DATE:
         return None
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value):
         y, mo, d = map(int, m.groups())
@@ -378,11 +380,11 @@ def _draft(
         elif target == "tags":
             for t in re.split(r"\s*:::\s*|;", value):
                 t = t.strip().lstrip("* ").strip()
-                if t and t.casefold() not in ("mycontacts", "starred"):
+                if t and t.casefold() not in SYSTEM_GROUPS:
                     d.tags.append(t)
         elif target == "birthday":
             d.birthday = _parse_date(value)
-            if d.birthday is None:
+            if d.birthday is None and value not in _NO_DATE:
                 d.warnings.append(f"birthday {value!r} is not a date; it was left out.")
         elif target in ("street", "city", "region", "postal_code", "country"):
             attr = {"city": "locality"}.get(target, target)

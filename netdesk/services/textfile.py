@@ -69,13 +69,22 @@ def _is_utf8(path: Path) -> bool:
 
 
 def _guess_single_byte(sample: bytes) -> str:
-    """charset-normalizer's best guess; Western European when it is unsure."""
+    """charset-normalizer's guess, preferring Windows-1252 when it fits as well.
+
+    For short Western European text several code pages tie (cp1250 reads "é" just as
+    well as cp1252, but turns "ñ" into "ń"); contact exports from Windows and macOS
+    are overwhelmingly cp1252/Latin-1, so a tie goes to cp1252.
+    """
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample).best()
-    if best is None or best.encoding in _WESTERN or best.encoding.startswith("utf"):
+    results = list(from_bytes(sample))
+    if not results:
         return "cp1252"
-    return best.encoding
+    best = results[0]
+    for match in results:
+        if match.encoding in _WESTERN and match.chaos <= best.chaos + 0.05:
+            return "cp1252"
+    return "cp1252" if best.encoding.startswith("utf") else best.encoding
 
 
 def read_lines(path: Path, encoding: str) -> Iterator[str]:

@@ -59,6 +59,7 @@ _SOCIAL_HOSTS = re.compile(
     r"researchgate|orcid|github)\.(?:com|net|org)\b",
     re.I,
 )
+SYSTEM_GROUPS = ("mycontacts", "starred")  # Google's own groups, not the user's tags
 _IGNORED_TYPES = {"INTERNET", "PREF", "VOICE", "X400", "OTHER_"}
 _TYPE_LABELS = {"CELL": "mobile", "IPHONE": "iPhone", "MAIN": "main"}
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
@@ -464,7 +465,9 @@ def _fill_draft(draft: ContactDraft, lines: list, start: int) -> None:
                     )
                 )
         elif name == "CATEGORIES":
-            draft.tags.extend(t.strip() for t in _split_structured(value, ",") if t.strip())
+            for tag in _split_structured(value, ","):
+                if tag.strip() and tag.strip().casefold() not in SYSTEM_GROUPS:
+                    draft.tags.append(tag.strip())
         elif name in ("BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-ABDATE"):
             if name == "X-ABDATE" and "anniversary" not in group_labels.get(
                 (line.group or "").lower(), ""
