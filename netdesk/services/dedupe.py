@@ -21,6 +21,7 @@ from netdesk.services.normalize import normalize_method
 
 NAME_THRESHOLD = 90
 ORG_THRESHOLD = 85
+SAME_PERSON_THRESHOLD = 60  # below this, a shared email/phone is not proof
 _LOOKUP_CHUNK = 500  # SQLite parameter lists stay well below the limit
 MATCH_KINDS = ("email", "phone")
 
@@ -71,6 +72,8 @@ class MatchIndex:
         self._names: dict[str, dict[tuple[str, str], list[tuple[int | None, int | None]]]] | None
         self._names = None
         self._keys: dict[int, list[tuple[str, str]]] = {}
+        self._db_names: dict[int, str] = {}
+        self._file_names: dict[int, str] = {}
 
     # -- certain matches, batched indexed lookups
     def prepare(self, drafts: Iterable[ContactDraft]) -> None:
@@ -95,28 +98,54 @@ class MatchIndex:
             query = Contact.select(Contact.uid, Contact.id).where(Contact.uid.in_(chunk))
             for uid, contact_id in query.tuples():
                 self._db_uids.setdefault(uid, contact_id)
+        unnamed = [
+            i
+            for i in {*self._db_methods.values(), *self._db_uids.values()}
+            if i not in self._db_names
+        ]
+        for chunk in _chunks(unnamed):
+            query = Contact.select(
+                Contact.id, Contact.display_name, Contact.given_name, Contact.family_name
+            ).where(Contact.id.in_(chunk))
+            for contact_id, display, given, family in query.tuples():
+                self._db_names[contact_id] = _person(display, given, family)
 
     def match(self, draft: ContactDraft) -> Match | None:
+        """Certain match by UID/email/phone, unless the names clearly differ (a shared
+        hospital main line or info@ address): then only a possible one."""
         keys = self._keys.get(id(draft)) or draft_keys(draft)
+        candidates: list[Match] = []
         if draft.uid and draft.uid in self._db_uids:
-            return Match(self._db_uids[draft.uid], None, True, "same UID")
+            candidates.append(Match(self._db_uids[draft.uid], None, True, "same UID"))
         for key in keys:
             if key in self._db_methods:
-                return Match(self._db_methods[key], None, True, f"same {key[0]} {key[1]}")
+                reason = f"same {key[0]} {key[1]}"
+                candidates.append(Match(self._db_methods[key], None, True, reason))
         if draft.uid and draft.uid in self._file_uids:
-            return Match(None, self._file_uids[draft.uid], True, "same UID earlier in the import")
+            reason = "same UID earlier in the import"
+            candidates.append(Match(None, self._file_uids[draft.uid], True, reason))
         for key in keys:
             if key in self._file_methods:
-                return Match(
-                    None,
-                    self._file_methods[key],
-                    True,
-                    f"same {key[0]} {key[1]} earlier in the import",
-                )
+                reason = f"same {key[0]} {key[1]} earlier in the import"
+                candidates.append(Match(None, self._file_methods[key], True, reason))
+        name = _person(draft.display_name, draft.given_name, draft.family_name)
+        for candidate in candidates:
+            if candidate.entry is None:
+                other = self._db_names.get(candidate.contact_id, "")
+            else:
+                other = self._file_names.get(candidate.entry, "")
+            if candidate.reason.startswith("same UID") or _names_agree(name, other):
+                return candidate
+        if candidates:
+            first = candidates[0]
+            first.certain = False
+            first.reason += " but a different name"
+            return first
         return self._fuzzy(draft)
 
     def add(self, draft: ContactDraft, entry: int, contact_id: int | None = None) -> None:
         """Remember an entry so that later cards of the same import can match it."""
+        self._file_names[entry] = _person(draft.display_name, draft.given_name, draft.family_name)
         for key in self._keys.pop(id(draft), None) or draft_keys(draft):
             self._file_methods.setdefault(key, entry)
         if draft.uid:
@@ -177,6 +206,15 @@ class MatchIndex:
         if best is None:
             return None
         return Match(best[0], best[1], False, f"similar name and organization ({best_score:.0f}%)")
+
+
+def _person(display: str, given: str, family: str) -> str:
+    return fold(f"{given} {family}".strip() or display)
+
+
+def _names_agree(a: str, b: str) -> bool:
+    """Same person as far as names tell: either side nameless, or similar names."""
+    return not a or not b or fuzz.token_set_ratio(a, b) >= SAME_PERSON_THRESHOLD
 
 
 def _chunks(values: list[str]) -> Iterable[list[str]]:

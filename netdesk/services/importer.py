@@ -207,15 +207,18 @@ def _plan_batch(plan: ImportPlan, index: MatchIndex, drafts: list[ContactDraft])
     if not drafts:
         return
     index.prepare(drafts)
-    matched: list[tuple[ContactDraft, Any]] = [(d, index.match(d)) for d in drafts]
+    matched = []
+    for draft in drafts:  # one at a time: a card can match an earlier card of this batch
+        match = index.match(draft)
+        number = len(plan.entries) + len(matched)
+        index.add(draft, number, match.contact_id if match and match.certain else None)
+        matched.append((draft, match))
     states = load_states({m.contact_id for _, m in matched if m and m.contact_id})
     for draft, match in matched:
         if not draft.warnings:
             draft.original = ""  # only problems need the text; keeps memory flat
-        number = len(plan.entries)
         if match is None:
             plan.entries.append(PlanEntry(draft, "new", "new"))
-            index.add(draft, number)
             continue
         if match.contact_id is not None:
             entry = PlanEntry(draft, "merge", "duplicate", match.reason, target_id=match.contact_id)
@@ -229,7 +232,6 @@ def _plan_batch(plan: ImportPlan, index: MatchIndex, drafts: list[ContactDraft])
         elif not (entry.fills or entry.conflicts or entry.additions):
             entry.status, entry.action = "identical", "skip"
         plan.entries.append(entry)
-        index.add(draft, number, match.contact_id if match.certain else None)
 
 
 def load_states(ids: set[int]) -> dict[int, ContactState]:
@@ -371,7 +373,9 @@ def commit_plan(
     event_name = clean_text(event_name, 200)
     total = len(plan.entries)
     with database.atomic():
-        event = _event(event_name, event_kind, event_date) if event_name else None
+        event, new_event = (
+            _event(event_name, event_kind, event_date) if event_name else (None, False)
+        )
         counts = plan.counts()
         batch = ImportBatch.create(
             file_names="\n".join(plan.files),
@@ -384,6 +388,8 @@ def commit_plan(
             skipped_count=counts["skipped"],
             problem_count=counts["problems"],
         )
+        if new_event:  # so that undo can remove the event too
+            ImportChange.create(batch=batch, action="created_event", before=json.dumps(event.id))
         writer = _Writer(batch, event, tag_named(tag) if clean_text(tag) else None)
         contact_ids: list[int] = []
         for number, entry in enumerate(plan.entries):
@@ -404,13 +410,13 @@ def commit_plan(
     return batch
 
 
-def _event(name: str, kind: str, when: date | None) -> Event:
-    event = (
-        Event.get_or_none((Event.name == name) & (Event.start_date == when))
-        if when
-        else (Event.get_or_none((Event.name == name) & Event.start_date.is_null()))
-    )
-    return event or Event.create(name=name, kind=kind, start_date=when)
+def _event(name: str, kind: str, when: date | None) -> tuple[Event, bool]:
+    """The event with this name and date, and whether it had to be created."""
+    same_date = Event.start_date == when if when else Event.start_date.is_null()
+    event = Event.get_or_none((Event.name == name) & same_date)
+    if event is not None:
+        return event, False
+    return Event.create(name=name, kind=kind, start_date=when), True
 
 
 def _commit_entry(w: _Writer, entry: PlanEntry, done: list[int]) -> int:
@@ -662,10 +668,11 @@ def undo_import(batch_id: int) -> dict[str, int]:
         for i in range(0, len(created), 500):
             removed += Contact.delete().where(Contact.id.in_(created[i : i + 500])).execute()
         EventAttendance.delete().where(EventAttendance.import_batch == batch).execute()
-        if batch.event_id is not None:
-            _drop_event_if_unused(batch)
-        batch.undone_at = utcnow()
-        batch.save()
+        for change in changes:
+            if change.action == "created_event":
+                _drop_event_if_unused(batch, json.loads(change.before))
+        # an update, not save(): the row's event may just have been removed (SET NULL)
+        ImportBatch.update(undone_at=utcnow()).where(ImportBatch.id == batch.id).execute()
     return {"removed": removed, "reverted": reverted}
 
 
@@ -697,21 +704,16 @@ def _revert(change: ImportChange) -> None:
     contact.save()
 
 
-def _drop_event_if_unused(batch: ImportBatch) -> None:
-    """Remove the event the batch named if nothing else refers to it."""
-    event_id = batch.event_id
-    others = (
+def _drop_event_if_unused(batch: ImportBatch, event_id: int) -> None:
+    """Remove the event this batch created, unless something else refers to it now."""
+    used = (
         EventAttendance.select().where(EventAttendance.event == event_id).exists()
         or ImportBatch.select()
-        .where(
-            (ImportBatch.event == event_id)
-            & (ImportBatch.id != batch.id)
-            & ImportBatch.undone_at.is_null()
-        )
+        .where((ImportBatch.event == event_id) & (ImportBatch.id != batch.id))
         .exists()
         or Interaction.select().where(Interaction.event == event_id).exists()
     )
-    if not others and batch.created_at <= Event.get_by_id(event_id).created_at:
+    if not used:
         Event.delete().where(Event.id == event_id).execute()
 
 
