@@ -11,11 +11,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from peewee import JOIN
 from rapidfuzz import fuzz
 
-from netdesk.models import Contact, ContactMethod, Organization
+from netdesk.models import Contact, ContactMethod, Organization, database
 from netdesk.services.drafts import ContactDraft
 from netdesk.services.normalize import normalize_method
 
@@ -36,8 +37,11 @@ class Match:
     reason: str
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Accent- and case-insensitive form used for name and organization comparison."""
+    if text.isascii():
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text)
     return " ".join(
         "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
@@ -172,7 +176,8 @@ class MatchIndex:
                 )
                 .tuples()
             )
-            for contact_id, given, family, org in query.iterator():
+            sql, params = query.sql()
+            for contact_id, given, family, org in database.execute_sql(sql, params):
                 if given or family:
                     self._names.setdefault(_block(given, family), {}).setdefault(
                         (fold(f"{given} {family}"), fold(org or "")), []
