@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from peewee import JOIN
+
 from netdesk.errors import InputError, NotFound, UserError
 from netdesk.models import (
     EVENT_KINDS,
@@ -433,13 +435,8 @@ def commit_plan(
         if new_event:  # so that undo can remove the event too
             ImportChange.create(batch=batch, action="created_event", before=json.dumps(event.id))
         writer = _Writer(batch, event, tag_named(tag) if clean_text(tag) else None)
-        contact_ids: list[int] = []
         with search_triggers_suspended(database.obj):  # ~15x faster; reindexed below
-            for number, entry in enumerate(plan.entries):
-                if number % 200 == 0:
-                    progress.step(number, total, f"Saving {number:,} of {total:,}…")
-                contact_ids.append(_commit_entry(writer, entry, contact_ids))
-            writer.flush()
+            contact_ids = _write_entries(writer, plan.entries, progress)
             reindex_contacts(database.obj, dict.fromkeys(contact_ids))
         for problem in plan.all_problems():
             ImportIssue.create(
@@ -464,53 +461,108 @@ def _event(name: str, kind: str, when: date | None) -> tuple[Event, bool]:
     return Event.create(name=name, kind=kind, start_date=when), True
 
 
-def _commit_entry(w: _Writer, entry: PlanEntry, done: list[int]) -> int:
-    draft = entry.draft
-    if entry.action == "new":
-        contact_id = _create(w, draft)
-        w.buffer(ImportChange, {"batch": w.batch.id, "contact": contact_id, "action": "created"})
-        if w.event is not None:
-            w.buffer(
-                EventAttendance,
-                {"contact": contact_id, "event": w.event.id, "import_batch": w.batch.id},
+def _write_entries(w: _Writer, entries: list[PlanEntry], progress: Progress) -> list[int]:
+    """New contacts first (in bulk), then merges and skips, which may target them."""
+    total = len(entries)
+    ids: list[int | None] = [None] * total
+    for number, entry in enumerate(entries):
+        if number % 200 == 0:
+            progress.step(number, total, f"Saving {number:,} of {total:,}…")
+        if entry.action == "new":
+            ids[number] = _create_linked(w, entry.draft)
+    w.flush()
+    targets: dict[int, int] = {}
+    for number, entry in enumerate(entries):
+        if entry.action != "new":
+            targets[number] = (
+                entry.target_id if entry.target_id is not None else ids[entry.target_entry]
             )
-        if w.tag is not None:
-            w.buffer(ContactTag, {"contact": contact_id, "tag": w.tag.id})
-        return contact_id
-    w.flush()  # a merge reads what earlier entries wrote
-    target = entry.target_id if entry.target_id is not None else done[entry.target_entry]
-    contact = Contact.get_or_none(Contact.id == target)
-    if contact is None:  # deleted while the user reviewed: import it as new
-        return _commit_entry(w, PlanEntry(draft, "new", "new"), done)
-    added: dict[str, list[int]] = {"methods": [], "addresses": [], "contact_tags": []}
-    before: dict[str, Any] = {}
-    if entry.action == "merge":
-        before = _merge(w, contact, entry, added)
-    _link(w, contact.id, added)
-    if before or any(added.values()):
-        ImportChange.create(
-            batch=w.batch,
-            contact=contact.id,
-            action="merged",
-            before=json.dumps(before),
-            added=json.dumps(added),
-        )
-    return contact.id
+            ids[number] = targets[number]
+    loaded = _load_targets(set(targets.values()))
+    for number, target in targets.items():
+        if number % 200 == 0:
+            progress.step(number, total, f"Merging {number:,} of {total:,}…")
+        if target in loaded:
+            _merge_entry(w, entries[number], loaded[target])
+        else:  # deleted while the user reviewed: import it as new
+            ids[number] = _create_linked(w, entries[number].draft)
+    w.flush()
+    return [i for i in ids if i is not None]
 
 
-def _link(w: _Writer, contact_id: int, added: dict[str, list[int]]) -> None:
+def _create_linked(w: _Writer, draft: ContactDraft) -> int:
+    contact_id = _create(w, draft)
+    w.buffer(ImportChange, {"batch": w.batch.id, "contact": contact_id, "action": "created"})
     if w.event is not None:
-        EventAttendance.insert(
-            contact=contact_id, event=w.event, import_batch=w.batch
-        ).on_conflict_ignore().execute()
+        row = {"contact": contact_id, "event": w.event.id, "import_batch": w.batch.id}
+        w.buffer(EventAttendance, row)
     if w.tag is not None:
-        _add_tag(contact_id, w.tag.id, added)
+        w.buffer(ContactTag, {"contact": contact_id, "tag": w.tag.id})
+    return contact_id
 
 
-def _add_tag(contact_id: int, tag_id: int, added: dict[str, list[int]]) -> None:
-    exists = ContactTag.get_or_none((ContactTag.contact == contact_id) & (ContactTag.tag == tag_id))
-    if exists is None:
-        new_id = ContactTag.insert(contact=contact_id, tag=tag_id).execute()
+@dataclass
+class _Target:
+    """A contact being merged into, with what it already has (kept current as we add)."""
+
+    contact: Contact
+    organization: str
+    methods: set[tuple[str, str]] = field(default_factory=set)
+    addresses: set[tuple] = field(default_factory=set)
+    tags: set[int] = field(default_factory=set)
+
+
+def _load_targets(ids: set[int]) -> dict[int, _Target]:
+    out: dict[int, _Target] = {}
+    id_list = sorted(ids)
+    for i in range(0, len(id_list), 500):
+        chunk = id_list[i : i + 500]
+        query = Contact.select(Contact, Organization.name.alias("org_name")).join(
+            Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id)
+        )
+        for contact in query.where(Contact.id.in_(chunk)).objects():
+            out[contact.id] = _Target(contact, contact.org_name or "")
+        methods = ContactMethod.select(
+            ContactMethod.contact, ContactMethod.kind, ContactMethod.normalized
+        ).where(ContactMethod.contact.in_(chunk))
+        for cid, kind, normalized in methods.tuples():
+            out[cid].methods.add((kind, normalized))
+        for address in Address.select().where(Address.contact.in_(chunk)):
+            out[address.contact_id].addresses.add(_address_key(address))
+        pairs = ContactTag.select(ContactTag.contact, ContactTag.tag).where(
+            ContactTag.contact.in_(chunk)
+        )
+        for cid, tag_id in pairs.tuples():
+            out[cid].tags.add(tag_id)
+    return out
+
+
+def _merge_entry(w: _Writer, entry: PlanEntry, target: _Target) -> None:
+    added: dict[str, list[int]] = {"methods": [], "addresses": [], "contact_tags": []}
+    before = _merge(w, target, entry, added) if entry.action == "merge" else {}
+    contact_id = target.contact.id
+    if w.event is not None:
+        row = {"contact": contact_id, "event": w.event.id, "import_batch": w.batch.id}
+        w.buffer(EventAttendance, row)
+    if w.tag is not None:
+        _add_tag(w, target, w.tag.id, added)
+    if before or any(added.values()):
+        w.buffer(
+            ImportChange,
+            {
+                "batch": w.batch.id,
+                "contact": contact_id,
+                "action": "merged",
+                "before": json.dumps(before),
+                "added": json.dumps(added),
+            },
+        )
+
+
+def _add_tag(w: _Writer, target: _Target, tag_id: int, added: dict[str, list[int]]) -> None:
+    if tag_id not in target.tags:
+        target.tags.add(tag_id)
+        new_id = w.insert(ContactTag, {"contact": target.contact.id, "tag": tag_id})
         added.setdefault("contact_tags", []).append(new_id)
 
 
@@ -543,7 +595,7 @@ def _create(w: _Writer, d: ContactDraft) -> int:
         sort_key=make_sort_key(row["family_name"], row["given_name"], row["display_name"]),
     )
     contact_id = w.insert(Contact, row)
-    _add_children(w, contact_id, d, set(), set(), {}, merging=False)
+    _add_children(w, contact_id, d, set(), set(), {})
     return contact_id
 
 
@@ -555,7 +607,7 @@ def _add_children(
     have_addresses: set,
     added: dict,
     *,
-    merging: bool,
+    target: "_Target | None" = None,
 ) -> None:
     """Methods, addresses and tags the contact does not have yet (all of them when new).
 
@@ -563,6 +615,7 @@ def _add_children(
     marked one, and rows are written in bulk (they go with the contact on undo); a
     merge never changes which method is preferred and records every id it adds.
     """
+    merging = target is not None
     marked = {m.kind for m in d.methods if m.preferred}
     seen_kinds: set[str] = set()
     rows: list[tuple[Any, dict[str, Any], str]] = []
@@ -608,39 +661,31 @@ def _add_children(
         tag_id = w.tag_id(t)
         if tag_id is None:
             continue
-        if merging:
-            _add_tag(contact_id, tag_id, added)
+        if target is not None:
+            _add_tag(w, target, tag_id, added)
         else:
             w.buffer(ContactTag, {"contact": contact_id, "tag": tag_id})
 
 
-def _merge(w: _Writer, contact: Contact, entry: PlanEntry, added: dict) -> dict[str, Any]:
+def _merge(w: _Writer, target: _Target, entry: PlanEntry, added: dict) -> dict[str, Any]:
     """Fill empty fields, add what is new, overwrite only fields the user chose."""
-    d = entry.draft
+    d, contact = entry.draft, target.contact
     before: dict[str, Any] = {}
+    chosen = {c.field for c in entry.conflicts if c.use_incoming}
     changes: dict[str, Any] = dict(entry.fills)
-    for choice in entry.conflicts:
-        if choice.use_incoming:
-            changes[choice.field] = choice.incoming
+    changes.update({c.field: c.incoming for c in entry.conflicts if c.use_incoming})
     for name, value in changes.items():
-        if name == "organization":
-            current = contact.organization.name if contact.organization_id else ""
-            if current and not any(c.field == name and c.use_incoming for c in entry.conflicts):
-                continue
-            before[name] = current
-            contact.organization = w.org_id(value)
-            continue
-        current = getattr(contact, name)
-        if current not in (None, "", b"") and not any(
-            c.field == name and c.use_incoming for c in entry.conflicts
-        ):
+        current = target.organization if name == "organization" else getattr(contact, name)
+        if current not in (None, "", b"") and name not in chosen:
             continue  # filled since the plan was made: never overwrite
         before[name] = _jsonable(current)
-        setattr(
-            contact,
-            name,
-            value if name in ("photo", "birthday", "anniversary") else clean_text(value),
-        )
+        if name == "organization":
+            contact.organization = w.org_id(value)
+            target.organization = clean_text(value)
+        elif name in ("photo", "birthday", "anniversary"):
+            setattr(contact, name, value)
+        else:
+            setattr(contact, name, clean_text(value))
     credentials = merge_credentials(contact.credentials, d.credentials)
     if credentials != contact.credentials:
         before["credentials"] = contact.credentials
@@ -650,16 +695,8 @@ def _merge(w: _Writer, contact: Contact, entry: PlanEntry, added: dict) -> dict[
         joined = f"{contact.notes}\n\n{d.notes}" if contact.notes else d.notes
         contact.notes = clean_text(joined, MAX_NOTES_CHARS)
     if before:
-        before["updated_at"] = contact.updated_at.isoformat()
         contact.save()
-    methods = {
-        (k, n)
-        for k, n in ContactMethod.select(ContactMethod.kind, ContactMethod.normalized)
-        .where(ContactMethod.contact == contact.id)
-        .tuples()
-    }
-    addresses = {_address_key(a) for a in contact.addresses}
-    _add_children(w, contact.id, d, methods, addresses, added, merging=True)
+    _add_children(w, contact.id, d, target.methods, target.addresses, added, target=target)
     return before
 
 
