@@ -52,14 +52,20 @@ def _block(given: str, family: str) -> str:
     return f"{fold(family)}|{fold(given)[:1]}"
 
 
+@lru_cache(maxsize=200_000)
+def normalized(kind: str, value: str) -> str:
+    """normalize_method, remembered: phone parsing is the costly part of an import."""
+    return normalize_method(kind, value)
+
+
 def draft_keys(draft: ContactDraft) -> list[tuple[str, str]]:
     """(kind, normalized) pairs a draft can be matched on."""
     keys = []
     for m in draft.methods:
         if m.kind in MATCH_KINDS:
-            normalized = normalize_method(m.kind, m.value)
-            if normalized and (m.kind != "phone" or len(normalized) >= 7):
-                keys.append((m.kind, normalized))
+            norm = normalized(m.kind, m.value)
+            if norm and (m.kind != "phone" or len(norm) >= 7):
+                keys.append((m.kind, norm))
     return keys
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, AutoField, CharField, IntegerField, TextField
 
 from netdesk.errors import InputError, NotFound, UserError
 from netdesk.models import (
@@ -40,7 +40,7 @@ from netdesk.models.contact import make_sort_key
 from netdesk.models.search_index import reindex_contacts, search_triggers_suspended
 from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text, tag_named
 from netdesk.services.credentials import merge_credentials
-from netdesk.services.dedupe import MatchIndex
+from netdesk.services.dedupe import MatchIndex, normalized
 from netdesk.services.drafts import ContactDraft, ParseProblem
 from netdesk.services.normalize import normalize_method
 from netdesk.services.progress import NO_PROGRESS, Progress
@@ -262,12 +262,12 @@ def load_states(ids: set[int]) -> dict[int, ContactState]:
     )
     for state in states.values():
         state.fields["organization"] = names.get(state.fields.pop("_org_id"), "")
-    for cid, kind, normalized in (
+    for cid, kind, norm in (
         ContactMethod.select(ContactMethod.contact, ContactMethod.kind, ContactMethod.normalized)
         .where(ContactMethod.contact.in_(id_list))
         .tuples()
     ):
-        states[cid].methods.add((kind, normalized))
+        states[cid].methods.add((kind, norm))
     for cid, name in (
         ContactTag.select(ContactTag.contact, Tag.name)
         .join(Tag)
@@ -341,6 +341,20 @@ class _Writer:
     orgs: dict[str, int | None] = field(default_factory=dict)
     tags: dict[str, int] = field(default_factory=dict)
     pending: dict[Any, list[tuple]] = field(default_factory=dict)
+    last_contact_id: int | None = None
+
+    def next_contact_id(self) -> int:
+        """Ids for new contacts, so they can be written in bulk.
+
+        Safe because the batch row is already written: this transaction holds SQLite's
+        write lock, so no other connection can insert a contact until it ends.
+        """
+        if self.last_contact_id is None:
+            self.last_contact_id = database.execute_sql(
+                'SELECT COALESCE(MAX("id"), 0) FROM "contact"'
+            ).fetchone()[0]
+        self.last_contact_id += 1
+        return self.last_contact_id
 
     def insert(self, model, row: dict[str, Any]) -> int:
         """One row through a plain cursor (peewee's query builder costs more than SQLite)."""
@@ -378,28 +392,33 @@ class _Writer:
         return self.tags[key]
 
 
-_SQL_CACHE: dict[tuple, str] = {}
+_SQL_CACHE: dict[tuple, tuple[str, list]] = {}
+_PLAIN = (CharField, TextField, IntegerField, AutoField)
 
 
 def _insert_sql(model, row: dict[str, Any], ignore: bool = False) -> tuple[str, list]:
     """INSERT text and values for ``row`` with every other column at its model default."""
-    fields = [f for f in model._meta.sorted_fields if f.name != "id"]
+    key = (model, ignore, "id" in row)
+    if key not in _SQL_CACHE:
+        fields = [f for f in model._meta.sorted_fields if f.name != "id" or "id" in row]
+        columns = ", ".join(f'"{f.column_name}"' for f in fields)
+        marks = ", ".join("?" for _ in fields)
+        verb = "INSERT OR IGNORE" if ignore else "INSERT"
+        sql = f'{verb} INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+        # text and numbers go to SQLite as they are; dates, booleans, keys through peewee
+        adapt = [(f, None if type(f) in _PLAIN else f.db_value) for f in fields]
+        _SQL_CACHE[key] = (sql, adapt)
+    sql, adapt = _SQL_CACHE[key]
     values = []
-    for f in fields:
+    for f, db_value in adapt:
         if f.name in row:
             value = row[f.name]
         elif callable(f.default):
             value = f.default()
         else:
             value = f.default
-        values.append(f.db_value(value))
-    key = (model, ignore)
-    if key not in _SQL_CACHE:
-        columns = ", ".join(f'"{f.column_name}"' for f in fields)
-        marks = ", ".join("?" for _ in fields)
-        verb = "INSERT OR IGNORE" if ignore else "INSERT"
-        _SQL_CACHE[key] = f'{verb} INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
-    return _SQL_CACHE[key], values
+        values.append(value if db_value is None else db_value(value))
+    return sql, values
 
 
 def commit_plan(
@@ -525,8 +544,8 @@ def _load_targets(ids: set[int]) -> dict[int, _Target]:
         methods = ContactMethod.select(
             ContactMethod.contact, ContactMethod.kind, ContactMethod.normalized
         ).where(ContactMethod.contact.in_(chunk))
-        for cid, kind, normalized in methods.tuples():
-            out[cid].methods.add((kind, normalized))
+        for cid, kind, norm in methods.tuples():
+            out[cid].methods.add((kind, norm))
         for address in Address.select().where(Address.contact.in_(chunk)):
             out[address.contact_id].addresses.add(_address_key(address))
         pairs = ContactTag.select(ContactTag.contact, ContactTag.tag).where(
@@ -594,7 +613,8 @@ def _create(w: _Writer, d: ContactDraft) -> int:
         organization=w.org_id(d.organization),
         sort_key=make_sort_key(row["family_name"], row["given_name"], row["display_name"]),
     )
-    contact_id = w.insert(Contact, row)
+    contact_id = w.next_contact_id()
+    w.buffer(Contact, {"id": contact_id, **row})
     _add_children(w, contact_id, d, set(), set(), {})
     return contact_id
 
@@ -621,10 +641,10 @@ def _add_children(
     rows: list[tuple[Any, dict[str, Any], str]] = []
     for m in d.methods:
         value = clean_text(m.value)
-        normalized = normalize_method(m.kind, value)
-        if not value or (m.kind, normalized) in have_methods:
+        norm = normalized(m.kind, value)
+        if not value or (m.kind, norm) in have_methods:
             continue
-        have_methods.add((m.kind, normalized))
+        have_methods.add((m.kind, norm))
         preferred = m.preferred if m.kind in marked else m.kind not in seen_kinds
         seen_kinds.add(m.kind)
         row = {
@@ -632,7 +652,7 @@ def _add_children(
             "kind": m.kind,
             "value": value,
             "label": clean_text(m.label, 100),
-            "normalized": normalized,
+            "normalized": norm,
             "preferred": preferred and not merging,
         }
         rows.append((ContactMethod, row, "methods"))
@@ -695,7 +715,14 @@ def _merge(w: _Writer, target: _Target, entry: PlanEntry, added: dict) -> dict[s
         joined = f"{contact.notes}\n\n{d.notes}" if contact.notes else d.notes
         contact.notes = clean_text(joined, MAX_NOTES_CHARS)
     if before:
-        contact.save()
+        changed = {name: getattr(contact, name) for name in before if name != "organization"}
+        if "organization" in before:
+            changed["organization"] = contact.organization_id
+        changed["updated_at"] = utcnow()
+        changed["sort_key"] = make_sort_key(
+            contact.family_name, contact.given_name, contact.display_name
+        )
+        Contact.update(changed).where(Contact.id == contact.id).execute()
     _add_children(w, contact.id, d, target.methods, target.addresses, added, target=target)
     return before
 
