@@ -160,6 +160,11 @@ class CsvLayout:
     headers: list[str]
     source: str  # linkedin, google, outlook, csv
     mapping: dict[str, str] = field(default_factory=dict)  # header -> target
+    remembered: bool = False  # the mapping is one the user chose before
+
+    def needs_review(self) -> bool:
+        """A CSV of no known kind the user has not mapped yet, or one we cannot read."""
+        return not self.is_usable() or (self.source == "csv" and not self.remembered)
 
     @property
     def unmapped(self) -> list[str]:
@@ -239,6 +244,7 @@ def read_layout(path: str | Path) -> CsvLayout:
     remembered = remembered_mapping(headers)
     if remembered:
         layout.mapping = {h: t for h, t in remembered.items() if t}
+        layout.remembered = True
     else:
         layout.mapping = {h: t for h in headers if h and (t := auto_target(h))}
     return layout
