@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -98,6 +99,9 @@ class ImportsPage(Page):
                 for b in self.batches
             ],
         )
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         ids = [b["id"] for b in self.batches]
         row = ids.index(selected["id"]) if selected and selected["id"] in ids else 0
         if self.batches:
