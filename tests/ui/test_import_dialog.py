@@ -1,12 +1,20 @@
 """The import flow in the window: review dialog, duplicates, problems, cancel, undo, export."""
 
-from PySide6.QtCore import QTimer
+import pytest
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox
 
 from netdesk.models import Contact, Event, ImportBatch
 from netdesk.services.contacts import contact_to_dict, create_contact
 from netdesk.ui import import_dialog
 from netdesk.ui.import_dialog import ColumnMappingDialog, ImportReviewDialog
+
+
+@pytest.fixture(autouse=True)
+def _forget_last_page():
+    """Showing the Imports page is remembered in QSettings; do not leak it to other tests."""
+    yield
+    QSettings().remove("window/page")
 
 
 def many_cards(tmp_path, n=2500):
