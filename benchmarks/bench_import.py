@@ -7,6 +7,7 @@ Never asserts. Run: python benchmarks/bench_import.py [cards] [contacts]
 
 import gc
 import io
+import os
 import random
 import resource
 import shutil
@@ -19,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.datagen import ORGS, people, populate  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
+WORKERS = int(os.environ.get("NETDESK_BENCH_WORKERS", "1"))
 
 
 def _qp(text: str) -> str:
@@ -152,14 +154,14 @@ def main() -> None:
     open_database(work)
     before_rss = rss_mb()
     t0 = time.perf_counter()
-    plan = plan_import([vcf], workers=2)
+    plan = plan_import([vcf], workers=WORKERS)
     t1 = time.perf_counter()
     batch = commit_plan(plan, event_name="Bench Conference", tag="bench")
     t2 = time.perf_counter()
     total = t2 - t0
     counts = plan.counts()
     print(
-        f"netdesk end to end (2 processes): {total:6.2f} s  = parse+match {t1 - t0:.2f} s "
+        f"netdesk end to end ({WORKERS} process(es)): {total:6.2f} s  = parse+match {t1 - t0:.2f} s "
         f"+ commit {t2 - t1:.2f} s"
     )
     print(

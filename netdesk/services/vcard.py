@@ -10,15 +10,15 @@ names, photos inline or by URL. Big files can be parsed on two processes.
 
 import base64
 import binascii
-import io
 import quopri
 import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from vobject.base import VObjectError, getLogicalLines, textLineToContentLine
+from vobject.base import VObjectError, parseLine
 
 from netdesk.errors import InputError
 from netdesk.models import ROLES
@@ -213,54 +213,86 @@ def draft_from_card(file: str, card_no: int, start: int, text: str) -> ParseResu
     return draft
 
 
-def _content_lines(text: str, start: int, warnings: list[str]) -> list:
-    """vobject's content lines, without its behaviours (they drop text after a comma in FN).
+@dataclass(slots=True)
+class Line:
+    """One property as vobject's line grammar splits it (group.NAME;params:value).
 
-    A line vobject cannot parse is skipped with a warning; a QUOTED-PRINTABLE value
-    whose CHARSET does not fit its bytes is decoded by :func:`_decode_qp_lines`.
+    vobject's own ContentLine objects cost most of the parse time and its vCard
+    behaviours drop text after a comma in FN, so the importer keeps just this.
     """
+
+    name: str
+    group: str | None
+    params: dict[str, list[str]]
+    singletonparams: list[str]
+    value: str
+    lineNumber: int  # noqa: N815 (vobject's spelling)
+
+
+def logical_lines(text: str) -> list[tuple[str, int]]:
+    """Unfold a card: folded lines (leading space/tab) and QUOTED-PRINTABLE soft breaks.
+
+    Same rules as vobject's ``getLogicalLines(allowQP=True)``, without its per-line
+    StringIO; QP continuation lines are joined with "\n" so "=\n" decodes as a soft
+    break. Returns (line, first physical line number).
+    """
+    out: list[tuple[str, int]] = []
+    buf: str | None = None
+    start = 0
+    qp = False
+    for n, raw in enumerate(text.split("\n"), 1):
+        raw = raw.rstrip("\r")
+        if buf is not None and qp:
+            buf += "\n" + raw
+            qp = buf.endswith("=")
+            continue
+        if not raw.strip():
+            if buf is not None:
+                out.append((buf, start))
+                buf = None
+            continue
+        if raw[0] in " \t" and buf is not None:
+            buf += raw[1:]
+        else:
+            if buf is not None:
+                out.append((buf, start))
+            buf, start = raw, n
+        qp = buf.endswith("=") and "quoted-printable" in buf.lower()
+    if buf is not None:
+        out.append((buf, start))
+    return out
+
+
+def _content_lines(text: str, start: int, warnings: list[str]) -> list[Line]:
+    """The card's properties; a line vobject's grammar rejects is skipped with a warning."""
     out = []
-    for raw, n in getLogicalLines(io.StringIO(text), allowQP=True):
-        where = start + max(n, 1) - 1
+    for raw, n in logical_lines(text):
+        where = start + n - 1
         try:
-            try:
-                line = textLineToContentLine(raw, n)
-            except (UnicodeDecodeError, LookupError):
-                line = textLineToContentLine(_decode_qp_lines(raw), n)
+            name, params, value, group = parseLine(raw, n)
         except VObjectError as exc:
             reason = str(exc).split("\n")[0][:200]
             warnings.append(f"line {where} could not be read and was skipped ({reason})")
             continue
-        if line.name not in ("BEGIN", "END", "VERSION"):
-            line.lineNumber = where
-            out.append(line)
+        name = name.upper()
+        if name in ("BEGIN", "END", "VERSION"):
+            continue
+        by_name: dict[str, list[str]] = {}
+        singles: list[str] = []
+        for param in params:
+            if len(param) == 1:
+                singles.append(param[0])
+            else:
+                by_name.setdefault(param[0].upper(), []).extend(param[1:])
+        encodings = [e.upper() for e in by_name.get("ENCODING", [])]
+        if "QUOTED-PRINTABLE" in encodings or "QUOTED-PRINTABLE" in (x.upper() for x in singles):
+            charset = (by_name.get("CHARSET") or ["utf-8"])[0]
+            raw_bytes = quopri.decodestring(value.encode("utf-8"))
+            value = _decode_bytes(raw_bytes, charset)
+            by_name.pop("ENCODING", None)
+            singles = [x for x in singles if x.upper() != "QUOTED-PRINTABLE"]
+        out.append(Line(name, group, by_name, singles, value, where))
     return out
-
-
-_QP_PARAM = re.compile(r";\s*(?:ENCODING=)?QUOTED-PRINTABLE", re.I)
-_CHARSET_PARAM = re.compile(r";\s*CHARSET=([\w.:-]+)", re.I)
-
-
-def _decode_qp_lines(text: str) -> str:
-    """Rewrite QUOTED-PRINTABLE lines as plain values, trying the CHARSET, UTF-8, cp1252."""
-    out: list[str] = []
-    lines = text.split("\n")
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        head, colon, value = line.partition(":")
-        if colon and _QP_PARAM.search(head):
-            while value.endswith("=") and i + 1 < len(lines):
-                i += 1
-                value = value[:-1] + lines[i]
-            raw = quopri.decodestring(value.encode("latin-1", "replace"))
-            charset = _CHARSET_PARAM.search(head)
-            decoded = _decode_bytes(raw, charset.group(1) if charset else "utf-8")
-            head = _CHARSET_PARAM.sub("", _QP_PARAM.sub("", head))
-            line = f"{head}:{decoded.replace(chr(13), '').replace(chr(10), chr(92) + 'n')}"
-        out.append(line)
-        i += 1
-    return "\n".join(out)
 
 
 def _decode_bytes(raw: bytes, charset: str) -> str:
