@@ -40,9 +40,8 @@ from netdesk.models.contact import make_sort_key
 from netdesk.models.search_index import reindex_contacts, search_triggers_suspended
 from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text, tag_named
 from netdesk.services.credentials import merge_credentials
-from netdesk.services.dedupe import MatchIndex, normalized
+from netdesk.services.dedupe import MatchIndex, normalized, select_in
 from netdesk.services.drafts import ContactDraft, ParseProblem
-from netdesk.services.normalize import normalize_method
 from netdesk.services.progress import NO_PROGRESS, Progress
 
 # Fields a merge may fill when empty; a different non-empty value is a conflict.
@@ -237,46 +236,34 @@ def _plan_batch(plan: ImportPlan, index: MatchIndex, drafts: list[ContactDraft])
         plan.entries.append(entry)
 
 
+_STATE_COLUMNS = [f for f in MERGE_FIELDS if f != "organization"]
+
+
 def load_states(ids: set[int]) -> dict[int, ContactState]:
-    """Bulk-load what the matched contacts already have (four queries per batch)."""
+    """Bulk-load what the matched contacts already have (a few indexed queries per batch)."""
     states: dict[int, ContactState] = {}
-    if not ids:
-        return states
-    id_list = list(ids)
-    for contact in Contact.select().where(Contact.id.in_(id_list)):
-        values = {f: getattr(contact, f) for f in MERGE_FIELDS if f not in ("organization",)}
-        values["organization"] = ""
-        states[contact.id] = ContactState(
-            values, contact.credentials, contact.notes, set(), set(), set()
-        )
-        states[contact.id].fields["_org_id"] = contact.organization_id
-    org_ids = {s.fields["_org_id"] for s in states.values() if s.fields["_org_id"]}
-    names = (
-        dict(
-            Organization.select(Organization.id, Organization.name)
-            .where(Organization.id.in_(list(org_ids)))
-            .tuples()
-        )
-        if org_ids
-        else {}
+    fields = [Contact._meta.fields[f] for f in _STATE_COLUMNS]
+    columns = ", ".join(f'c."{f.column_name}"' for f in fields)
+    sql = (
+        f"SELECT c.id, {columns}, c.credentials, c.notes, COALESCE(o.name, '') FROM contact c "
+        "LEFT JOIN organization o ON o.id = c.organization_id WHERE c.id"
     )
-    for state in states.values():
-        state.fields["organization"] = names.get(state.fields.pop("_org_id"), "")
-    for cid, kind, norm in (
-        ContactMethod.select(ContactMethod.contact, ContactMethod.kind, ContactMethod.normalized)
-        .where(ContactMethod.contact.in_(id_list))
-        .tuples()
-    ):
+    for row in select_in(sql, sorted(ids)):
+        values = {f.name: f.python_value(v) for f, v in zip(fields, row[1:], strict=False)}
+        values["organization"] = row[-1]
+        states[row[0]] = ContactState(values, row[-3], row[-2], set(), set(), set())
+    sql = "SELECT contact_id, kind, normalized FROM contact_method WHERE contact_id"
+    for cid, kind, norm in select_in(sql, sorted(states)):
         states[cid].methods.add((kind, norm))
-    for cid, name in (
-        ContactTag.select(ContactTag.contact, Tag.name)
-        .join(Tag)
-        .where(ContactTag.contact.in_(id_list))
-        .tuples()
-    ):
+    sql = "SELECT ct.contact_id, t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id"
+    for cid, name in select_in(sql, sorted(states)):
         states[cid].tags.add(name.casefold())
-    for address in Address.select().where(Address.contact.in_(id_list)):
-        states[address.contact_id].addresses.add(_address_key(address))
+    sql = (
+        "SELECT contact_id, street, locality, region, postal_code, country, po_box, extended "
+        "FROM address WHERE contact_id"
+    )
+    for row in select_in(sql, sorted(states)):
+        states[row[0]].addresses.add(tuple((p or "").casefold().strip() for p in row[1:]))
     return states
 
 
@@ -290,7 +277,7 @@ def state_of_draft(draft: ContactDraft) -> ContactState:
         {f: getattr(draft, f) for f in MERGE_FIELDS},
         draft.credentials,
         draft.notes,
-        {(m.kind, normalize_method(m.kind, m.value)) for m in draft.methods},
+        {(m.kind, normalized(m.kind, m.value)) for m in draft.methods},
         {t.casefold() for t in draft.tags},
         {a.key() for a in draft.addresses},
     )
@@ -320,7 +307,7 @@ def _diff(entry: PlanEntry, state: ContactState) -> None:
     if draft.notes and draft.notes.strip() not in state.notes:
         entry.additions.append("notes")
     for m in draft.methods:
-        if (m.kind, normalize_method(m.kind, m.value)) not in state.methods:
+        if (m.kind, normalized(m.kind, m.value)) not in state.methods:
             entry.additions.append(f"{m.kind} {m.value}")
     for t in draft.tags:
         if t.casefold() not in state.tags:
