@@ -396,15 +396,20 @@ def _insert_sql(model, row: dict[str, Any], ignore: bool = False) -> tuple[str, 
         adapt = [(f, None if type(f) in _PLAIN else f.db_value) for f in fields]
         _SQL_CACHE[key] = (sql, adapt)
     sql, adapt = _SQL_CACHE[key]
+    now = utcnow()  # one timestamp per row, not one per default
     values = []
     for f, db_value in adapt:
         if f.name in row:
             value = row[f.name]
+        elif f.default is utcnow:
+            value = now
         elif callable(f.default):
             value = f.default()
         else:
             value = f.default
-        values.append(value if db_value is None else db_value(value))
+        if db_value is not None and value is not None:
+            value = db_value(value)
+        values.append(value)
     return sql, values
 
 

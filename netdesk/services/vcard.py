@@ -64,7 +64,7 @@ _IGNORED_TYPES = {"INTERNET", "PREF", "VOICE", "X400", "OTHER_"}
 _TYPE_LABELS = {"CELL": "mobile", "IPHONE": "iPhone", "MAIN": "main"}
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _PARSE_BATCH = 100
-_PARALLEL_MIN_BYTES = 512 * 1024
+_PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, process start-up and pickling cost more
 
 
 # ----------------------------------------------------------------------------- splitting
