@@ -49,8 +49,10 @@ def write_cards(path: Path, n: int, existing: int, seed: int = 11) -> None:
             style = i % 4
             if roll > 0.995:
                 # broken: a line that is not a property, and nothing to import
-                fh.write("BEGIN:VCARD\r\nVERSION:3.0\r\nthis line has no colon\r\n"
-                         f"NOTE:card {i} lost its name\r\nEND:VCARD\r\n")
+                fh.write(
+                    "BEGIN:VCARD\r\nVERSION:3.0\r\nthis line has no colon\r\n"
+                    f"NOTE:card {i} lost its name\r\nEND:VCARD\r\n"
+                )
                 continue
             if style == 0:  # iPhone 3.0
                 fh.write(

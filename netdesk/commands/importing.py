@@ -91,7 +91,12 @@ def import_files(args) -> int:
         )
         batch_id = batch.id
         if schedule is not None and batch.event_id is not None:
-            schedule(batch.event, batch.contact_ids, args.follow_up_after)
+            made = schedule(batch.event, batch.contact_ids, args.follow_up_after)
+            if not args.json:
+                print(
+                    f"Scheduled {len(made or [])} follow-up(s) "
+                    f"{args.follow_up_after} business day(s) after {args.event}."
+                )
     if args.json:
         print_json(
             {
