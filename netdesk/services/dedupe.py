@@ -13,10 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from peewee import JOIN
 from rapidfuzz import fuzz
 
-from netdesk.models import Contact, Organization, database
+from netdesk.models import database
 from netdesk.services.drafts import ContactDraft
 from netdesk.services.normalize import normalize_method
 
@@ -153,33 +152,29 @@ class MatchIndex:
         if draft.uid:
             self._file_uids.setdefault(draft.uid, entry)
         if contact_id is None and (draft.given_name or draft.family_name):
-            self._name_index().setdefault(
-                _block(draft.given_name, draft.family_name), {}
-            ).setdefault(
-                (fold(f"{draft.given_name} {draft.family_name}"), fold(draft.organization)), []
-            ).append((None, entry))
+            self._remember_name(
+                draft.given_name, draft.family_name, draft.organization, (None, entry)
+            )
 
     # -- possible matches, fuzzy over a blocked in-memory name index
+    def _remember_name(self, given: str, family: str, org: str, target: tuple) -> None:
+        """block (last name + first initial) -> full name -> organization -> targets."""
+        names = self._names if self._names is not None else self._name_index()
+        by_name = names.setdefault(_block(given, family), {})
+        by_org = by_name.setdefault(fold(f"{given} {family}"), {})
+        by_org.setdefault(fold(org or ""), []).append(target)
+
     def _name_index(self):
+        """Built once per import from one query over contact names (not once per card)."""
         if self._names is None:
             self._names = {}
-            query = (
-                Contact.select(
-                    Contact.id, Contact.given_name, Contact.family_name, Organization.name
-                )
-                .join(
-                    Organization,
-                    on=(Contact.organization == Organization.id),
-                    join_type=JOIN.LEFT_OUTER,
-                )
-                .tuples()
+            sql = (
+                "SELECT c.id, c.given_name, c.family_name, COALESCE(o.name, '') FROM contact c "
+                "LEFT JOIN organization o ON o.id = c.organization_id "
+                "WHERE c.given_name != '' OR c.family_name != ''"
             )
-            sql, params = query.sql()
-            for contact_id, given, family, org in database.execute_sql(sql, params):
-                if given or family:
-                    self._names.setdefault(_block(given, family), {}).setdefault(
-                        (fold(f"{given} {family}"), fold(org or "")), []
-                    ).append((contact_id, None))
+            for contact_id, given, family, org in database.execute_sql(sql):
+                self._remember_name(given, family, org, (contact_id, None))
         return self._names
 
     def _fuzzy(self, draft: ContactDraft) -> Match | None:
@@ -191,21 +186,21 @@ class MatchIndex:
         name = fold(f"{draft.given_name} {draft.family_name}")
         org = fold(draft.organization)
         best, best_score = None, 0.0
-        for (other_name, other_org), targets in block.items():
+        for other_name, by_org in block.items():
             name_score = fuzz.ratio(name, other_name, score_cutoff=self.name_threshold)
             if not name_score:
                 continue
-            if org and other_org:
-                org_score = fuzz.token_set_ratio(org, other_org, score_cutoff=self.org_threshold)
-                if not org_score:
-                    continue
-            elif org or other_org or name_score < 100:
+            if not org:  # without organizations only an exact name counts, and only alone
+                if name_score == 100 and "" in by_org and best_score < 100:
+                    best, best_score = by_org[""][0], 100.0
                 continue
-            else:
-                org_score = 100.0
-            score = (name_score + org_score) / 2
-            if score > best_score:
-                best, best_score = targets[0], score
+            for other_org, targets in by_org.items():
+                if not other_org:
+                    continue
+                org_score = fuzz.token_set_ratio(org, other_org, score_cutoff=self.org_threshold)
+                score = (name_score + org_score) / 2 if org_score else 0
+                if score > best_score:
+                    best, best_score = targets[0], score
         if best is None:
             return None
         return Match(best[0], best[1], False, f"similar name and organization ({best_score:.0f}%)")
