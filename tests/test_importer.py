@@ -433,3 +433,18 @@ def test_cli_export_vcard(cli_env, db_path, fixtures, tmp_path):
     r = run(cli_env, db_path, "export-vcard", str(out), "--version", "4.0", "--tag", "li")
     assert r.returncode == 0 and "Exported 3" in r.stdout
     assert out.read_text().count("BEGIN:VCARD") == 3
+
+
+def test_duplicate_lookups_use_indexes(db):
+    """Matching must stay an indexed lookup at 100,000 contacts, never a scan per card."""
+    plans = {
+        "SELECT normalized, contact_id FROM contact_method WHERE kind = ? AND normalized IN (?)": (
+            "email",
+            "a@b.org",
+        ),
+        "SELECT uid, id FROM contact WHERE uid IN (?)": ("u",),
+        "SELECT id, display_name, given_name, family_name FROM contact WHERE id IN (?)": (1,),
+    }
+    for sql, params in plans.items():
+        detail = " ".join(row[-1] for row in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+        assert "USING" in detail and "SCAN" not in detail, (sql, detail)
