@@ -58,15 +58,19 @@ EMPTY_TEXT = (
 
 
 class ContactTable(QTableView):
-    """The list: Enter opens the selected contact in the editor."""
+    """The list: Enter opens the selected contact in the editor, Del deletes."""
 
-    def __init__(self, on_enter) -> None:
+    def __init__(self, on_enter, on_delete) -> None:
         super().__init__()
         self._on_enter = on_enter
+        self._on_delete = on_delete
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self._on_enter()
+            return
+        if event.matches(QKeySequence.StandardKey.Delete):
+            self._on_delete()
             return
         super().keyPressEvent(event)
 
@@ -83,7 +87,7 @@ class ContactsPage(Page):
         self._pending_selection: list[int] = []
 
         self.model = ContactTableModel(self)
-        self.table = ContactTable(self.open_in_editor)
+        self.table = ContactTable(self.open_in_editor, self.delete_selected)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -208,23 +212,16 @@ class ContactsPage(Page):
             self.toolbar.addWidget(widget)
 
     def _build_actions(self) -> None:
-        def action(shortcut, slot, widget=None, context=Qt.ShortcutContext.WindowShortcut):
+        def action(shortcut, slot) -> None:
             act = QAction(self)
             act.setShortcut(QKeySequence(shortcut))
-            act.setShortcutContext(context)
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             act.triggered.connect(slot)
-            (widget or self).addAction(act)
-            return act
+            self.addAction(act)
 
         action(QKeySequence.StandardKey.New, self.new_contact)
         action(QKeySequence.StandardKey.Find, self.focus_search)
         action("Ctrl+Shift+A", self.toggle_archived)
-        action(
-            QKeySequence.StandardKey.Delete,
-            self.delete_selected,
-            self.table,
-            Qt.ShortcutContext.WidgetShortcut,
-        )
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         if watched is self.search and event.type() == event.Type.KeyPress:
@@ -468,10 +465,13 @@ class ContactsPage(Page):
             QMessageBox.StandardButton.Cancel,
             self,
         )
-        delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        return box.clickedButton() is delete
+        clicked = box.clickedButton()
+        return clicked is not None and (
+            box.buttonRole(clicked) == QMessageBox.ButtonRole.DestructiveRole
+        )
 
     def _after_change(self, ids: list[int]) -> None:
         """Called by the undo commands: show the contacts that changed."""
