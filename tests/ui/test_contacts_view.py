@@ -18,6 +18,8 @@ def _fresh_settings(qapp):
 
     make_application()
     QSettings().clear()
+    yield
+    QSettings().clear()  # nor this module's last page reach other modules' tests
 
 
 @pytest.fixture
