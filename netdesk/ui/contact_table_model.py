@@ -6,17 +6,19 @@ costs only what the user has scrolled through. The total comes from a COUNT quer
 """
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date
 from typing import Any, NamedTuple
 
-from peewee import fn
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
-from netdesk.models import Contact, Organization
-from netdesk.services.search import ContactFilter, contact_query
+from netdesk.models import Contact, Organization, database
+from netdesk.models.contact import format_name
+from netdesk.services.search import ContactFilter, contact_page, count_matching
 
 PAGE_SIZE = 200
+# A search stops counting here: "2,000+" is as useful as 25,411 and much faster.
+SEARCH_COUNT_CAP = 2_000
 _ROOT = QModelIndex()
 # (header, ContactFilter.sort key)
 COLUMNS = (
@@ -28,17 +30,17 @@ COLUMNS = (
 SELECTED = (
     Contact.id,
     Contact.display_name,
-    Contact.given_name,
-    Contact.family_name,
-    Contact.additional_names,
     Contact.prefix,
+    Contact.given_name,
+    Contact.additional_names,
+    Contact.family_name,
     Contact.suffix,
     Contact.credentials,
+    Organization.name,
     Contact.role,
-    Contact.title,
     Contact.last_interaction_at,
+    Contact.title,
     Contact.archived,
-    Organization.name.alias("org_name"),
 )
 
 
@@ -47,38 +49,42 @@ class Row(NamedTuple):
     name: str
     organization: str
     role: str
-    last_contact: datetime | None
+    last_contact: str  # as SQLite stores it; formatted only when shown
     title: str
     archived: bool
 
 
-def _row(contact: Contact) -> Row:
-    name = contact.name or "(no name)"
-    if contact.credentials:
-        name = f"{name}, {contact.credentials}"
-    return Row(
-        contact.id,
-        name,
-        contact.org_name or "",
-        contact.role,
-        contact.last_interaction_at,
-        contact.title,
-        bool(contact.archived),
-    )
+def _row(values: tuple) -> Row:
+    """A raw result row (in SELECTED order) -> Row, without building a model instance."""
+    cid, display, prefix, given, additional, family, suffix, credentials, *rest = values
+    org, role, last, title, archived = rest
+    name = format_name(display, prefix, given, additional, family, suffix) or "(no name)"
+    if credentials:
+        name = f"{name}, {credentials}"
+    return Row(cid, name, org or "", role, last or "", title, bool(archived))
 
 
-def format_last_contact(when: datetime | None) -> str:
-    return when.strftime("%d %b %Y") if when else "never"
+def format_last_contact(stored: str) -> str:
+    """ "2026-01-03 10:00:00" -> "03 Jan 2026"; "never" when there is none."""
+    if not stored:
+        return "never"
+    try:
+        return date.fromisoformat(stored[:10]).strftime("%d %b %Y")
+    except ValueError:
+        return stored
 
 
 class ContactTableModel(QAbstractTableModel):
     """Contacts matching a :class:`ContactFilter`, fetched ``PAGE_SIZE`` rows at a time."""
+
+    countChanged = Signal()  # noqa: N815 (Qt naming)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._filter = ContactFilter()
         self._rows: list[Row] = []
         self._total = 0
+        self._exact = True
 
     # the query ------------------------------------------------------------
     @property
@@ -93,33 +99,50 @@ class ContactTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._rows = []
-        self._total = contact_query(self._filter, [fn.COUNT(Contact.id)]).order_by().scalar() or 0
+        cap = SEARCH_COUNT_CAP if self._filter.search.strip() else None
+        self._total = count_matching(self._filter, cap)
+        self._exact = cap is None or self._total <= cap
         self._rows = self._fetch(0, PAGE_SIZE)
+        if len(self._rows) < PAGE_SIZE:
+            self._found_all()
         self.endResetModel()
 
+    def _found_all(self) -> None:
+        self._total, self._exact = len(self._rows), True
+
     def _fetch(self, offset: int, limit: int) -> list[Row]:
-        query = contact_query(self._filter, SELECTED).limit(limit).offset(offset)
-        return [_row(c) for c in query.objects()]
+        cursor = database.execute(contact_page(self._filter, SELECTED, offset, limit))
+        return [_row(values) for values in cursor.fetchall()]
 
     @property
     def total(self) -> int:
-        """How many contacts match, fetched or not."""
+        """How many contacts match, fetched or not (at least this many if not exact)."""
         return self._total
 
+    @property
+    def total_is_exact(self) -> bool:
+        """False while a search's count stopped at SEARCH_COUNT_CAP."""
+        return self._exact
+
     def canFetchMore(self, parent: QModelIndex = _ROOT) -> bool:  # noqa: N802
-        return not parent.isValid() and len(self._rows) < self._total
+        if parent.isValid():
+            return False
+        return len(self._rows) < self._total or not self._exact
 
     def fetchMore(self, parent: QModelIndex = _ROOT) -> None:  # noqa: N802
         if parent.isValid():
             return
         rows = self._fetch(len(self._rows), PAGE_SIZE)
-        if not rows:
-            self._total = len(self._rows)  # someone deleted rows meanwhile
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        if len(rows) < PAGE_SIZE:  # the end (or rows were deleted meanwhile)
+            self._found_all()
+        elif not self._exact:
+            self._total = max(self._total, len(self._rows))
+        self.countChanged.emit()
 
     def row_of(self, contact_id: int, max_rows: int = 10 * PAGE_SIZE) -> int:
         """The row of ``contact_id``, fetching up to ``max_rows``; -1 if not among them."""
@@ -165,7 +188,7 @@ class ContactTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         if role == Qt.ItemDataRole.ForegroundRole and (
-            row.archived or (column == 3 and row.last_contact is None)
+            row.archived or (column == 3 and not row.last_contact)
         ):
             return QColor(Qt.GlobalColor.gray)
         if role == Qt.ItemDataRole.FontRole and row.archived:

@@ -159,7 +159,7 @@ class ContactsPage(Page):
         header.sortIndicatorChanged.connect(self._sort_changed)
         header.sectionResized.connect(lambda *_: self._save_layout())
         self.model.modelReset.connect(self._update_states)
-        self.model.rowsInserted.connect(self._update_count)
+        self.model.countChanged.connect(self._update_count)
         QWidget.setTabOrder(self.search, self.tag_filter)
         QWidget.setTabOrder(self.tag_filter, self.role_filter)
         QWidget.setTabOrder(self.role_filter, self.event_filter)
@@ -415,7 +415,10 @@ class ContactsPage(Page):
 
     def _update_count(self, *_args) -> None:
         total = self.model.total
-        self.count_label.setText(f"{total:,} contact{'s' if total != 1 else ''}")
+        if self.model.total_is_exact:
+            self.count_label.setText(f"{total:,} contact{'s' if total != 1 else ''}")
+        else:
+            self.count_label.setText(f"{total:,}+ contacts match; keep typing to narrow")
 
     # actions ----------------------------------------------------------------
     def new_contact(self) -> None:
