@@ -1,0 +1,71 @@
+"""The list's paging queries: both plans give the same rows; counts stop at the cap."""
+
+import pytest
+
+from netdesk.models import Contact, database
+from netdesk.services import search
+from netdesk.services.contacts import create_contact
+from netdesk.services.search import (
+    ContactFilter,
+    contact_page,
+    contact_query,
+    count_index_matches,
+    count_matching,
+    fts_expression,
+    search_contacts,
+)
+
+
+def page_ids(f: ContactFilter, offset: int, limit: int) -> list[int]:
+    return [c.id for c in contact_page(f, [Contact.id], offset, limit)]
+
+
+@pytest.fixture
+def crowd(db):
+    """60 people: every one named Ana or Ben, so a one-letter search is "dense"."""
+    with database.atomic():
+        for i in range(60):
+            given = "Ana" if i % 2 else "Ben"
+            create_contact(
+                given_name=given,
+                family_name=f"Zed{(i * 37) % 60:02d}",
+                organization="Mercy" if i % 3 else "Providence",
+            )
+    return db
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_dense_searches_walk_the_name_index_and_page_like_the_plain_query(
+    crowd, monkeypatch, descending
+):
+    f = ContactFilter(search="an", descending=descending)
+    expected = [c.id for c in contact_query(f)]
+    assert len(expected) == 30
+    for dense in (10_000, 5):  # sort plan, then walk plan (5 < 30 matches)
+        monkeypatch.setattr(search, "DENSE_MATCHES", dense)
+        pages = page_ids(f, 0, 12) + page_ids(f, 12, 12) + page_ids(f, 24, 12)
+        assert pages == expected
+
+
+def test_pages_under_other_sorts_match_the_plain_query(crowd):
+    for sort in ("organization", "role", "last_contact"):
+        f = ContactFilter(search="ben", sort=sort)
+        assert page_ids(f, 0, 100) == [c.id for c in contact_query(f)]
+
+
+def test_counts_stop_at_the_cap(crowd):
+    f = ContactFilter(search="ana")
+    assert count_matching(f) == 30
+    assert count_matching(f, cap=10) == 11  # "more than 10"
+    assert count_matching(ContactFilter()) == 60
+    assert count_index_matches("ana", 100) == 30
+    assert count_index_matches("", 100) == 0
+
+
+def test_a_single_letter_matches_names_only(db):
+    create_contact(name="Ana Silva", organization="Mercy")
+    create_contact(name="Ben Okafor", organization="Mayo Clinic")
+    assert fts_expression("m") == 'name : "m"*'
+    assert search_contacts("m") == []
+    assert sorted(c.name for c in search_contacts("ma")) == ["Ben Okafor"]
+    assert [c.name for c in search_contacts("s")] == ["Ana Silva"]
