@@ -5,9 +5,10 @@ the form values and the page pushes an undoable command. Problems are shown next
 the field they belong to, and Save stays disabled until there are none.
 """
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,12 +31,19 @@ from netdesk.services.contacts import get_contact, validate_fields, validate_met
 # (form key, label, placeholder) for the one-line text fields, in tab order.
 NAME_FIELDS = (
     ("prefix", "Prefix", "Dr."),
-    ("given_name", "Given name", "Jane"),
-    ("additional_names", "Middle names", ""),
-    ("family_name", "Family name", "Doe"),
+    ("given_name", "Given name", "given name"),
+    ("family_name", "Family name", "family name"),
+    ("additional_names", "Middle names", "middle names"),
     ("suffix", "Suffix", "Jr."),
     ("display_name", "Display name", "built from the parts when empty"),
     ("credentials", "Credentials", "MD, FACC"),
+)
+# Name parts that share a form row: (row label, [(key, stretch)]); 0 = narrow.
+NAME_ROWS = (
+    ("Name", (("prefix", 0), ("given_name", 2), ("family_name", 2))),
+    ("Middle, suffix", (("additional_names", 2), ("suffix", 0))),
+    ("Display name", (("display_name", 1),)),
+    ("Credentials", (("credentials", 1),)),
 )
 WORK_FIELDS = (
     ("specialty", "Specialty", "Cardiology"),
@@ -77,12 +85,15 @@ class ListEdit(QPlainTextEdit):
 
 
 class ContactEditor(QWidget):
-    """Edits one contact, or a new one. Emits ``save_requested(contact_id|None, values)``."""
+    """Edits one contact, or a new one; Save calls ``on_save(contact_id|None, values)``.
 
-    save_requested = Signal(object, dict)
+    A plain callback, not a Signal: in PySide6 6.12 on Python 3.11 every Python-side
+    ``emit()`` drops a reference to ``True``, and enough of them crash the process.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.on_save: Callable[[int | None, dict], None] | None = None
         self.contact_id: int | None = None
         self._loaded: dict[str, Any] = {}
         self._loading = False
@@ -96,8 +107,11 @@ class ContactEditor(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for key, label, hint in NAME_FIELDS:
-            self._add_row(form, key, label, self._line(hint))
+        hints = {key: hint for key, _, hint in NAME_FIELDS}
+        for label, parts in NAME_ROWS:
+            edits = [(key, self._line(hints[key]), stretch) for key, stretch in parts]
+            main = next(key for key, stretch in parts if stretch)  # errors show under it
+            self._add_row(form, main, label, edits)
         self.role = QComboBox()
         self.role.addItem("—", "")
         for role in ROLES:
@@ -157,23 +171,31 @@ class ContactEditor(QWidget):
         edit.returnPressed.connect(self.save)
         return edit
 
-    def _add_row(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
+    def _add_row(self, form: QFormLayout, key: str, label: str, widget) -> None:
+        """One labelled row with an error line under it; ``widget`` may be several
+        ``(key, widget, stretch)`` sharing the row (the name parts)."""
+        parts = widget if isinstance(widget, list) else [(key, widget, 1)]
         error = QLabel()
         error.setStyleSheet(ERROR_STYLE)
         error.setWordWrap(True)
         error.hide()
+        row = QHBoxLayout()
+        for part_key, part, stretch in parts:
+            if stretch == 0:
+                part.setMaximumWidth(self.fontMetrics().horizontalAdvance("Prof.") + 24)
+            row.addWidget(part, stretch or 0)
+            self.inputs[part_key] = part
+            signal = getattr(part, "textChanged", None) or getattr(part, "valueChanged", None)
+            if isinstance(part, QComboBox):
+                signal = part.currentIndexChanged
+            signal.connect(self._changed)
         box = QVBoxLayout()
         box.setSpacing(2)
-        box.addWidget(widget)
+        box.addLayout(row)
         box.addWidget(error)
         form.addRow(f"{label}:", box)
-        form.labelForField(box).setBuddy(widget)
-        self.inputs[key] = widget
+        form.labelForField(box).setBuddy(parts[0][1])
         self.errors[key] = error
-        signal = getattr(widget, "textChanged", None) or getattr(widget, "valueChanged", None)
-        if isinstance(widget, QComboBox):
-            signal = widget.currentIndexChanged
-        signal.connect(self._changed)
 
     @staticmethod
     def _set_completer(edit: QLineEdit, words: list[str]) -> None:
@@ -288,8 +310,8 @@ class ContactEditor(QWidget):
 
     # actions ----------------------------------------------------------------
     def save(self) -> None:
-        if self.save_button.isEnabled():
-            self.save_requested.emit(self.contact_id, self.values())
+        if self.save_button.isEnabled() and self.on_save is not None:
+            self.on_save(self.contact_id, self.values())
 
     def revert(self) -> None:
         if self.contact_id is None:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from netdesk.models import Contact, Organization, database
@@ -77,8 +77,6 @@ def format_last_contact(stored: str) -> str:
 class ContactTableModel(QAbstractTableModel):
     """Contacts matching a :class:`ContactFilter`, fetched ``PAGE_SIZE`` rows at a time."""
 
-    countChanged = Signal()  # noqa: N815 (Qt naming)
-
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._filter = ContactFilter()
@@ -133,16 +131,15 @@ class ContactTableModel(QAbstractTableModel):
         if parent.isValid():
             return
         rows = self._fetch(len(self._rows), PAGE_SIZE)
-        if rows:
-            first = len(self._rows)
+        first = len(self._rows)
+        if len(rows) < PAGE_SIZE:  # the end (or rows were deleted meanwhile)
+            self._total, self._exact = first + len(rows), True
+        elif not self._exact:
+            self._total = max(self._total, first + len(rows))
+        if rows:  # listeners of rowsInserted see the new total
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
             self._rows.extend(rows)
             self.endInsertRows()
-        if len(rows) < PAGE_SIZE:  # the end (or rows were deleted meanwhile)
-            self._found_all()
-        elif not self._exact:
-            self._total = max(self._total, len(self._rows))
-        self.countChanged.emit()
 
     def row_of(self, contact_id: int, max_rows: int = 10 * PAGE_SIZE) -> int:
         """The row of ``contact_id``, fetching up to ``max_rows``; -1 if not among them."""

@@ -103,7 +103,7 @@ class ContactsPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in enumerate((230, 210, 110, 110)):
+        for column, width in enumerate((200, 175, 95, 100)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda _: self.open_in_editor())
 
@@ -125,7 +125,7 @@ class ContactsPage(Page):
         left_layout.addWidget(self.count_label)
 
         self.editor = ContactEditor()
-        self.editor.save_requested.connect(self.save_contact)
+        self.editor.on_save = self.save_contact
         scroll = QScrollArea()
         scroll.setWidget(self.editor)
         scroll.setWidgetResizable(True)
@@ -159,7 +159,7 @@ class ContactsPage(Page):
         header.sortIndicatorChanged.connect(self._sort_changed)
         header.sectionResized.connect(lambda *_: self._save_layout())
         self.model.modelReset.connect(self._update_states)
-        self.model.countChanged.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
         QWidget.setTabOrder(self.search, self.tag_filter)
         QWidget.setTabOrder(self.tag_filter, self.role_filter)
         QWidget.setTabOrder(self.role_filter, self.event_filter)
