@@ -75,6 +75,7 @@ class ListEdit(QPlainTextEdit):
         super().__init__()
         self.setPlaceholderText(placeholder)
         self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
 
     def values(self) -> list[str]:
@@ -148,7 +149,10 @@ class ContactEditor(QWidget):
         self.revert_button.clicked.connect(self.revert)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        buttons = QHBoxLayout()
+        # Not in this widget's layout: the page keeps it visible below the scrolling form.
+        self.button_bar = QWidget()
+        buttons = QHBoxLayout(self.button_bar)
+        buttons.setContentsMargins(8, 4, 8, 4)
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
@@ -156,7 +160,6 @@ class ContactEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(form)
-        layout.addLayout(buttons)
         layout.addStretch(1)
 
         save_shortcut = QShortcut(QKeySequence.StandardKey.Save, self)

@@ -130,8 +130,13 @@ class ContactsPage(Page):
         scroll.setWidget(self.editor)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.addWidget(scroll, 1)
+        details_layout.addWidget(self.editor.button_bar)
         self.tabs = QTabWidget()
-        self.tabs.addTab(scroll, "&Details")
+        self.tabs.addTab(details, "&Details")
         self.timeline = None
         if importlib.util.find_spec(TIMELINE_MODULE) is not None:
             self.timeline = importlib.import_module(TIMELINE_MODULE).TimelineWidget(window)
@@ -143,6 +148,7 @@ class ContactsPage(Page):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([560, 440])
         self.splitter.splitterMoved.connect(lambda *_: self._save_layout())
 
         layout = QVBoxLayout(self)
@@ -185,8 +191,7 @@ class ContactsPage(Page):
             self.role_filter.addItem(_role_label(role), role)
         self.event_filter = QComboBox()
         self.event_filter.setToolTip("Only contacts met at this event")
-        self.event_filter.setMaximumWidth(220)
-        self.event_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.event_filter.setMaximumWidth(320)
         self.archived_toggle = QCheckBox("Show arc&hived")
         self.archived_toggle.setToolTip("Include archived contacts in the list")
         for combo in (self.tag_filter, self.role_filter, self.event_filter):
@@ -202,14 +207,19 @@ class ContactsPage(Page):
         self.delete_button.setToolTip("Delete the selected contacts (Del); Ctrl+Z brings them back")
         self.delete_button.clicked.connect(self.delete_selected)
 
-        self.toolbar = QHBoxLayout()
-        self.toolbar.addWidget(self.search, 3)
-        for widget in (self.tag_filter, self.role_filter, self.event_filter):
-            self.toolbar.addWidget(widget, 1)
-        self.toolbar.addWidget(self.archived_toggle)
-        self.toolbar.addSpacing(12)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
         for widget in (self.new_button, self.archive_button, self.delete_button):
-            self.toolbar.addWidget(widget)
+            top.addWidget(widget)
+        filters = QHBoxLayout()
+        for widget in (self.tag_filter, self.role_filter, self.event_filter):
+            widget.setMinimumWidth(140)
+            filters.addWidget(widget, 1)
+        filters.addWidget(self.archived_toggle)
+        filters.addStretch(1)
+        self.toolbar = QVBoxLayout()
+        self.toolbar.addLayout(top)
+        self.toolbar.addLayout(filters)
 
     def _build_actions(self) -> None:
         def action(shortcut, slot) -> None:
