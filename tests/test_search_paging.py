@@ -62,10 +62,16 @@ def test_counts_stop_at_the_cap(crowd):
     assert count_index_matches("", 100) == 0
 
 
-def test_a_single_letter_matches_names_only(db):
+def test_a_single_letter_lists_family_names_starting_with_it(db):
     create_contact(name="Ana Silva", organization="Mercy")
     create_contact(name="Ben Okafor", organization="Mayo Clinic")
+    create_contact(name="José Álvarez")
+    create_contact(name="Olga Smith")
     assert fts_expression("m") == 'name : "m"*'
-    assert search_contacts("m") == []
-    assert sorted(c.name for c in search_contacts("ma")) == ["Ben Okafor"]
-    assert [c.name for c in search_contacts("s")] == ["Ana Silva"]
+    assert search_contacts("m") == []  # not the organisation "Mayo Clinic"
+    assert [c.name for c in search_contacts("ma")] == ["Ben Okafor"]
+    assert [c.name for c in search_contacts("S")] == ["Ana Silva", "Olga Smith"]
+    assert [c.name for c in search_contacts("o")] == ["Ben Okafor"]  # not Olga
+    assert [c.name for c in search_contacts("a")] == ["José Álvarez"]  # accents too
+    assert search_contacts("é") == []
+    assert count_matching(ContactFilter(search="s"), cap=1) == 2

@@ -5,7 +5,9 @@ so it costs the same at 100 contacts and at 100,000. Listing returns a Peewee qu
 that the GUI pages through and the CLI prints.
 """
 
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from peewee import JOIN, SQL, BareField, IntegerField, NodeList, Select, fn
@@ -33,9 +35,9 @@ MAX_QUERY_WORDS = 8
 def fts_expression(text: str) -> str | None:
     """User text -> an FTS5 MATCH expression that can never be a syntax error.
 
-    A lone letter matches names only, like the letter index of a phone book: as a
-    prefix of every organisation, title and email word it would match most of the
-    database and tell the user nothing (and cost a full sort of 100k rows).
+    A lone letter matches names only: as a prefix of every organisation, title and
+    email word it would match most of the database and tell the user nothing.
+    (The contact list goes further, see :func:`initial_letter`.)
     """
     words = _WORD.findall(text)[:MAX_QUERY_WORDS]
     if not words:
@@ -44,6 +46,50 @@ def fts_expression(text: str) -> str | None:
     if len(words) == 1 and len(words[0]) == 1:
         return f"name : {expression}"
     return expression
+
+
+def initial_letter(text: str) -> str | None:
+    """The letter when the search is a single letter, else None.
+
+    A single letter lists the people whose family name (sort key) starts with it,
+    like the letter tabs of an address book. That is a range of the sort-key index:
+    already in name order, so instant even when it is a fifth of 100,000 contacts.
+    """
+    words = _WORD.findall(text)
+    if len(words) == 1 and len(words[0]) == 1 and words[0].isalpha():
+        return words[0].casefold()
+    return None
+
+
+@functools.cache
+def _letter_variants(letter: str) -> tuple[str, ...]:
+    """The letter and its accented Latin forms: "a" -> a, à, á, â, ã, ä, å, ā, ..."""
+    found = [letter]
+    for code in range(0x00C0, 0x0250):
+        char = chr(code)
+        base = unicodedata.normalize("NFKD", char)[0]
+        if char == char.casefold() and base == letter and char != letter:
+            found.append(char)
+    return tuple(found)
+
+
+_FIRST_NON_ASCII = "\u00c0"
+
+
+def _initial_condition(letter: str):
+    """Sort key starts with the letter or an accented form of it.
+
+    Accented initials sort after "z" (the key compares by code point), so the rows are
+    one range of the index for the letter plus a check on the few non-ASCII initials.
+    """
+    within = (Contact.sort_key >= letter) & (Contact.sort_key < chr(ord(letter) + 1))
+    variants = _letter_variants(letter)[1:]
+    if not variants:
+        return within
+    accented = (Contact.sort_key >= _FIRST_NON_ASCII) & fn.substr(Contact.sort_key, 1, 1).in_(
+        variants
+    )
+    return (Contact.sort_key >= letter) & (within | accented)  # the scan starts at the letter
 
 
 class _SearchIndex(BaseModel):
@@ -82,7 +128,10 @@ def contact_query(
     if not f.include_archived:
         query = query.where(~Contact.archived)
     expression = fts_expression(f.search)
-    if expression and walk_sort_index:
+    letter = initial_letter(f.search)
+    if letter:
+        query = query.where(_initial_condition(letter))
+    elif expression and walk_sort_index:
         # "+ 0" keeps SQLite from turning the IN list into rowid lookups (and a sort).
         query = query.where((Contact.id + 0).in_(_matching_rowids(expression)))
     elif expression:
@@ -145,6 +194,7 @@ def contact_page(f: ContactFilter, columns, offset: int, limit: int) -> Select:
     walk = (
         f.sort == "name"
         and bool(fts_expression(f.search))
+        and not initial_letter(f.search)
         and count_index_matches(f.search, DENSE_MATCHES) > DENSE_MATCHES
     )
     ids = contact_query(f, [Contact.id], walk_sort_index=walk).limit(limit).offset(offset)
