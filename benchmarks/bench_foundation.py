@@ -179,7 +179,11 @@ def child_search(db: str) -> None:
 
 
 def child_scroll(db: str) -> None:
-    """fetchMore per page while scrolling, by sort; plus deep pages (offset 50k, 99.8k)."""
+    """fetchMore per page while scrolling, by sort; plus OFFSET jumps (offset 50k, last page).
+
+    In name order the list seeks past the last row it has (keyset); other sorts skip
+    ``offset`` rows, so their deep pages show what scrolling far down costs.
+    """
     from dataclasses import replace
 
     from PySide6.QtCore import QCoreApplication
@@ -291,7 +295,7 @@ def main() -> int:
         print("target: p95 < 20 ms")
 
         print("\n== List scrolling: fetch one page of 200 rows (ms) ==")
-        print(f"{'sort':16}{'p50':>8}{'p95':>8}{'max':>8}   deep pages (offset 50k / last)")
+        print(f"{'sort':16}{'p50':>8}{'p95':>8}{'max':>8}   OFFSET page at 50k / last")
         for line in run_child("scroll", db, settings_dir=settings_dir).splitlines():
             cells = line.split("\t")
             if cells[0] == "bare":

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from peewee import JOIN, SQL, BareField, IntegerField, NodeList, Select, fn
+from peewee import JOIN, SQL, BareField, IntegerField, NodeList, Select, Tuple, fn
 
 from netdesk.models import (
     BaseModel,
@@ -182,14 +182,21 @@ def _order(f: ContactFilter) -> list:
 DENSE_MATCHES = 6_000
 
 
-def contact_page(f: ContactFilter, columns, offset: int, limit: int) -> Select:
-    """One page of :func:`contact_query`, planned for type-ahead speed.
+def contact_page(
+    f: ContactFilter,
+    columns,
+    offset: int,
+    limit: int,
+    after: tuple[str, int] | None = None,
+) -> Select:
+    """One page of :func:`contact_query`, planned for type-ahead and scrolling speed.
 
-    Two things keep a search page fast at 100k contacts. Ids are sorted first and the
-    wide display columns read for the page's rows only ("late row lookup"). And when
-    a short prefix matches thousands of contacts, sorting them all costs ~1 µs each,
-    while walking the name index stops after a few hundred rows, so dense searches
-    sorted by name walk the index; sparse ones (a few thousand matches) sort.
+    Ids are sorted first and the wide display columns read for the page's rows only
+    ("late row lookup"). When a short prefix matches thousands of contacts, sorting
+    them all costs ~1 µs each while walking the name index stops after a few hundred
+    rows, so dense searches sorted by name walk the index; sparse ones sort. In name
+    order, ``after`` = the previous page's last (sort_key, id) seeks straight to the
+    next page (keyset paging) instead of skipping ``offset`` rows.
     """
     walk = (
         f.sort == "name"
@@ -197,7 +204,12 @@ def contact_page(f: ContactFilter, columns, offset: int, limit: int) -> Select:
         and not initial_letter(f.search)
         and count_index_matches(f.search, DENSE_MATCHES) > DENSE_MATCHES
     )
-    ids = contact_query(f, [Contact.id], walk_sort_index=walk).limit(limit).offset(offset)
+    ids = contact_query(f, [Contact.id], walk_sort_index=walk).limit(limit)
+    if after is not None and f.sort == "name":
+        key = Tuple(Contact.sort_key, Contact.id)
+        ids = ids.where(key < Tuple(*after) if f.descending else key > Tuple(*after))
+    else:
+        ids = ids.offset(offset)
     return (
         Contact.select(*columns)
         .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))

@@ -41,6 +41,7 @@ SELECTED = (
     Contact.last_interaction_at,
     Contact.title,
     Contact.archived,
+    Contact.sort_key,
 )
 
 
@@ -52,16 +53,17 @@ class Row(NamedTuple):
     last_contact: str  # as SQLite stores it; formatted only when shown
     title: str
     archived: bool
+    sort_key: str  # where the next page starts (keyset paging)
 
 
 def _row(values: tuple) -> Row:
     """A raw result row (in SELECTED order) -> Row, without building a model instance."""
     cid, display, prefix, given, additional, family, suffix, credentials, *rest = values
-    org, role, last, title, archived = rest
+    org, role, last, title, archived, sort_key = rest
     name = format_name(display, prefix, given, additional, family, suffix) or "(no name)"
     if credentials:
         name = f"{name}, {credentials}"
-    return Row(cid, name, org or "", role, last or "", title, bool(archived))
+    return Row(cid, name, org or "", role, last or "", title, bool(archived), sort_key)
 
 
 def format_last_contact(stored: str) -> str:
@@ -109,7 +111,11 @@ class ContactTableModel(QAbstractTableModel):
         self._total, self._exact = len(self._rows), True
 
     def _fetch(self, offset: int, limit: int) -> list[Row]:
-        cursor = database.execute(contact_page(self._filter, SELECTED, offset, limit))
+        after = None
+        if offset and offset == len(self._rows):  # the next page: seek past the last row
+            last = self._rows[-1]
+            after = (last.sort_key, last.id)
+        cursor = database.execute(contact_page(self._filter, SELECTED, offset, limit, after))
         return [_row(values) for values in cursor.fetchall()]
 
     @property
