@@ -67,7 +67,9 @@ def test_counts_stop_at_the_cap(crowd):
     assert count_index_matches("", 100) == 0
 
 
-def test_a_single_letter_lists_family_names_starting_with_it(db):
+@pytest.mark.parametrize("walk_from", [1, 1000])  # walk the index / read ranges and sort
+def test_a_single_letter_lists_family_names_starting_with_it(db, monkeypatch, walk_from):
+    monkeypatch.setattr(search, "_WALK_FROM_LETTER", walk_from)
     create_contact(name="Ana Silva", organization="Mercy")
     create_contact(name="Ben Okafor", organization="Mayo Clinic")
     create_contact(name="José Álvarez")
@@ -80,3 +82,7 @@ def test_a_single_letter_lists_family_names_starting_with_it(db):
     assert [c.name for c in search_contacts("a")] == ["José Álvarez"]  # accents too
     assert search_contacts("é") == []
     assert count_matching(ContactFilter(search="s"), cap=1) == 2
+    backwards = ContactFilter(search="s", descending=True)
+    assert [c.id for c in contact_page(backwards, [Contact.id], 0, 10)] == [
+        c.id for c in search_contacts("s")[::-1]
+    ]

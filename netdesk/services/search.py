@@ -9,6 +9,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from peewee import JOIN, SQL, BareField, IntegerField, NodeList, Select, Tuple, fn
 
@@ -76,8 +77,8 @@ def _letter_variants(letter: str) -> tuple[str, ...]:
 _FIRST_NON_ASCII = "\u00c0"
 
 
-def _initial_condition(letter: str):
-    """Sort key starts with the letter or an accented form of it.
+def _initial_condition(letter: str) -> tuple[Any, bool]:
+    """Sort key starts with the letter or an accented form of it; and whether to walk.
 
     Accented initials sort after "z" (the key compares by code point), so the rows are
     one range of the index for the letter plus a check on the few non-ASCII initials.
@@ -85,11 +86,19 @@ def _initial_condition(letter: str):
     within = (Contact.sort_key >= letter) & (Contact.sort_key < chr(ord(letter) + 1))
     variants = _letter_variants(letter)[1:]
     if not variants:
-        return within
+        return within, True
     accented = (Contact.sort_key >= _FIRST_NON_ASCII) & fn.substr(Contact.sort_key, 1, 1).in_(
         variants
     )
-    return (Contact.sort_key >= letter) & (within | accented)  # the scan starts at the letter
+    plain_rows = Contact.select(SQL("1")).where(within).limit(_WALK_FROM_LETTER)
+    if Contact.select(fn.COUNT(SQL("*"))).from_(plain_rows.alias("r")).scalar() < _WALK_FROM_LETTER:
+        return within | accented, False  # few rows: read the two ranges, then sort
+    # Many: walk the index from the letter; the first pages come from the plain range.
+    return (Contact.sort_key >= letter) & (within | accented), True
+
+
+# With at least this many family names on a letter, the list walks the index from it.
+_WALK_FROM_LETTER = 1_000
 
 
 class _SearchIndex(BaseModel):
@@ -129,8 +138,13 @@ def contact_query(
         query = query.where(~Contact.archived)
     expression = fts_expression(f.search)
     letter = initial_letter(f.search)
+    order = _order(f)
     if letter:
-        query = query.where(_initial_condition(letter))
+        condition, walk_letter = _initial_condition(letter)
+        query = query.where(condition)
+        if not walk_letter and f.sort == "name":  # sort the few rows, don't walk the index
+            key = Contact.sort_key.concat("")
+            order = [key.desc() if f.descending else key.asc(), *order[1:]]
     elif expression and walk_sort_index:
         # "+ 0" keeps SQLite from turning the IN list into rowid lookups (and a sort).
         query = query.where((Contact.id + 0).in_(_matching_rowids(expression)))
@@ -153,7 +167,7 @@ def contact_query(
                 )
             )
         )
-    return query.order_by(*_order(f))
+    return query.order_by(*order)
 
 
 def _match(expression: str):
