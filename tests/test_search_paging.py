@@ -86,3 +86,19 @@ def test_a_single_letter_lists_family_names_starting_with_it(db, monkeypatch, wa
     assert [c.id for c in contact_page(backwards, [Contact.id], 0, 10)] == [
         c.id for c in search_contacts("s")[::-1]
     ]
+
+
+def test_list_count_uses_the_index_count_unless_filters_or_archived_rows_differ(crowd):
+    from netdesk.services.contacts import set_archived
+    from netdesk.services.search import count_for_list
+
+    counted = count_for_list(ContactFilter(search="ana"), cap=100)
+    assert (counted.total, counted.exact, counted.index_matches) == (30, True, 30)
+    assert count_for_list(ContactFilter(search="ana"), cap=10).total == 11
+    assert not count_for_list(ContactFilter(search="ana"), cap=10).exact
+    archived = [c.id for c in contact_query(ContactFilter(search="ana"))][:4]
+    set_archived(archived, True)
+    counted = count_for_list(ContactFilter(search="ana"), cap=100)
+    assert (counted.total, counted.index_matches) == (26, 30)
+    assert count_for_list(ContactFilter(search="ana", include_archived=True), cap=100).total == 30
+    assert count_for_list(ContactFilter(), cap=10).total == 56  # no search: exact, uncapped

@@ -202,6 +202,7 @@ def contact_page(
     offset: int,
     limit: int,
     after: tuple[str, int] | None = None,
+    index_matches: int | None = None,
 ) -> Select:
     """One page of :func:`contact_query`, planned for type-ahead and scrolling speed.
 
@@ -210,14 +211,14 @@ def contact_page(
     them all costs ~1 µs each while walking the name index stops after a few hundred
     rows, so dense searches sorted by name walk the index; sparse ones sort. In name
     order, ``after`` = the previous page's last (sort_key, id) seeks straight to the
-    next page (keyset paging) instead of skipping ``offset`` rows.
+    next page (keyset paging) instead of skipping ``offset`` rows. ``index_matches``
+    is :attr:`ListCount.index_matches`, so that paging does not count again.
     """
-    walk = (
-        f.sort == "name"
-        and bool(fts_expression(f.search))
-        and not initial_letter(f.search)
-        and count_index_matches(f.search, DENSE_MATCHES) > DENSE_MATCHES
-    )
+    walk = f.sort == "name" and bool(fts_expression(f.search)) and not initial_letter(f.search)
+    if walk:
+        if index_matches is None:
+            index_matches = count_index_matches(f.search, DENSE_MATCHES)
+        walk = index_matches > DENSE_MATCHES
     ids = contact_query(f, [Contact.id], walk_sort_index=walk).limit(limit)
     if after is not None and f.sort == "name":
         key = Tuple(Contact.sort_key, Contact.id)
@@ -230,6 +231,35 @@ def contact_page(
         .where(Contact.id.in_(ids))
         .order_by(*_order(f))
     )
+
+
+@dataclass(frozen=True)
+class ListCount:
+    total: int  # capped: at most cap + 1
+    exact: bool
+    index_matches: int | None  # a search's index matches, counted up to DENSE_MATCHES + 1
+
+
+def count_for_list(f: ContactFilter, cap: int) -> ListCount:
+    """What a list needs per keystroke: a capped count, and how dense the search is.
+
+    With no other filter and nothing archived to leave out (the usual case), the
+    index's own count is the answer, which saves a join over every match.
+    """
+    if not f.search.strip():
+        return ListCount(count_matching(f), True, None)
+    index_matches = None
+    if fts_expression(f.search) and not initial_letter(f.search):
+        index_matches = count_index_matches(f.search, max(cap, DENSE_MATCHES))
+        unfiltered = not f.tag and not f.role and f.event_id is None
+        if unfiltered and (f.include_archived or not _any_archived()):
+            return ListCount(min(index_matches, cap + 1), index_matches <= cap, index_matches)
+    total = count_matching(f, cap)
+    return ListCount(total, total <= cap, index_matches)
+
+
+def _any_archived() -> bool:
+    return Contact.select(Contact.id).where(Contact.archived == True).limit(1).exists()  # noqa: E712 (indexable)
 
 
 def count_matching(f: ContactFilter = ContactFilter(), cap: int | None = None) -> int:

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont
 
 from netdesk.models import Contact, Organization, database
 from netdesk.models.contact import format_name
-from netdesk.services.search import ContactFilter, contact_page, count_matching
+from netdesk.services.search import ContactFilter, contact_page, count_for_list
 
 PAGE_SIZE = 200
 # A search stops counting here: "2,000+" is as useful as 25,411 and much faster.
@@ -85,6 +85,7 @@ class ContactTableModel(QAbstractTableModel):
         self._rows: list[Row] = []
         self._total = 0
         self._exact = True
+        self._index_matches: int | None = None
 
     # the query ------------------------------------------------------------
     @property
@@ -99,9 +100,10 @@ class ContactTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._rows = []
-        cap = SEARCH_COUNT_CAP if self._filter.search.strip() else None
-        self._total = count_matching(self._filter, cap)
-        self._exact = cap is None or self._total <= cap
+        counted = count_for_list(self._filter, SEARCH_COUNT_CAP)
+        self._total = counted.total if counted.exact else SEARCH_COUNT_CAP
+        self._exact = counted.exact
+        self._index_matches = counted.index_matches
         self._rows = self._fetch(0, PAGE_SIZE)
         if len(self._rows) < PAGE_SIZE:
             self._found_all()
@@ -115,7 +117,8 @@ class ContactTableModel(QAbstractTableModel):
         if offset and offset == len(self._rows):  # the next page: seek past the last row
             last = self._rows[-1]
             after = (last.sort_key, last.id)
-        cursor = database.execute(contact_page(self._filter, SELECTED, offset, limit, after))
+        query = contact_page(self._filter, SELECTED, offset, limit, after, self._index_matches)
+        cursor = database.execute(query)
         return [_row(values) for values in cursor.fetchall()]
 
     @property
