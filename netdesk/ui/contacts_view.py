@@ -85,6 +85,8 @@ class ContactsPage(Page):
         self._restoring = False
         self._filling_filters = False
         self._pending_selection: list[int] = []
+        self._reverting = False
+        self._saving = False
 
         self.model = ContactTableModel(self)
         self.table = ContactTable(self.open_in_editor, self.delete_selected)
@@ -262,7 +264,7 @@ class ContactsPage(Page):
     def select_contact(self, contact_id: int) -> None:
         """Show one contact (called by other pages after window.show_page("contacts"))."""
         contact = Contact.get_or_none(Contact.id == contact_id)
-        if contact is None:
+        if contact is None or (contact_id != self.editor.contact_id and not self.leave_editor()):
             return
         if contact.archived and not self.archived_toggle.isChecked():
             self.archived_toggle.setChecked(True)
@@ -378,13 +380,59 @@ class ContactsPage(Page):
 
     def _selection_changed(self, *_args) -> None:
         ids = self.selected_ids()
-        if len(ids) == 1:
+        if len(ids) == 1 and not self._reverting:
+            target = ids[0]
+            switching = target != self.editor.contact_id
+            if switching and not self._restoring:
+                if not self.leave_editor():
+                    self._revert_selection()
+                    return
+                if self.selected_ids() != [target]:  # saving reloaded the list
+                    self._select_rows([r for r in [self.model.row_of(target)] if r >= 0])
+                    return
             if not self._restoring:
-                self.settings.setValue("contacts/selected", ids[0])
-            if ids[0] != self.editor.contact_id or not self.editor.is_dirty():
-                self.editor.load_contact(ids[0])
-                self._show_timeline(ids[0])
+                self.settings.setValue("contacts/selected", target)
+            if switching or not self.editor.is_dirty():
+                self.editor.load_contact(target)
+                self._show_timeline(target)
         self._update_buttons()
+
+    def _revert_selection(self) -> None:
+        """Back to the contact whose unsaved edits the user chose to keep."""
+        self._reverting = True
+        try:
+            row = self.model.row_of(self.editor.contact_id) if self.editor.contact_id else -1
+            self._select_rows([row] if row >= 0 else [])
+        finally:
+            self._reverting = False
+
+    def leave_editor(self) -> bool:
+        """Before the editor shows someone else: save or discard unsaved edits, or stay."""
+        if not self.editor.is_dirty():
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Unsaved changes",
+            f"Save your changes to {self.editor.heading.text()}?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        save = None
+        if self.editor.save_button.isEnabled():
+            save = box.addButton(QMessageBox.StandardButton.Save)
+            box.setDefaultButton(save)
+        else:
+            box.setInformativeText("They cannot be saved until the fields marked in red are fixed.")
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+        if clicked == QMessageBox.StandardButton.Save:
+            self.save_contact(self.editor.contact_id, self.editor.values())
+            return True
+        if clicked == QMessageBox.StandardButton.Discard:
+            self.editor.revert()
+            return True
+        return False
 
     def _editor_ids(self) -> list[int]:
         return [self.editor.contact_id] if self.editor.contact_id is not None else []
@@ -432,7 +480,13 @@ class ContactsPage(Page):
 
     # actions ----------------------------------------------------------------
     def new_contact(self) -> None:
-        self.table.clearSelection()
+        if not self.leave_editor():
+            return
+        self._restoring = True  # clearing the list's selection is not switching contacts
+        try:
+            self.table.clearSelection()
+        finally:
+            self._restoring = False
         self.editor.clear()
         self._show_timeline(None)
         self.tabs.setCurrentIndex(0)
@@ -450,7 +504,11 @@ class ContactsPage(Page):
         if problems:
             show_error(self, UserError(" ".join(problems)), "Contact not saved")
             return
-        self.window_.undo_stack.push(SaveContactCommand(contact_id, values, self._after_change))
+        self._saving = True  # the editor then shows the saved contact
+        try:
+            self.window_.undo_stack.push(SaveContactCommand(contact_id, values, self._after_change))
+        finally:
+            self._saving = False
 
     def toggle_archived(self) -> None:
         ids = self.selected_ids()
@@ -489,8 +547,13 @@ class ContactsPage(Page):
     def _after_change(self, ids: list[int]) -> None:
         """Called by the undo commands: show the contacts that changed."""
         self._fill_filters()
-        self._reload(ids)
-        if len(ids) == 1 and Contact.get_or_none(Contact.id == ids[0]) is not None:
+        self._restoring = True  # the editor is about to show what was just saved
+        try:
+            self._reload(ids)
+        finally:
+            self._restoring = False
+        busy = self.editor.is_dirty() and self.editor.contact_id not in ids and not self._saving
+        if len(ids) == 1 and not busy and Contact.get_or_none(Contact.id == ids[0]) is not None:
             self.editor.load_contact(ids[0])
             self._show_timeline(ids[0])
 

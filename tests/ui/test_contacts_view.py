@@ -84,6 +84,8 @@ def test_add_a_contact_through_the_editor_then_find_it_by_typing(page, qtbot, wi
     assert saved.organization.name == "Clínica Mayor"
     assert saved.role == "physician"
     assert page.selected_ids() == [saved.id]
+    assert page.editor.contact_id == saved.id
+    assert not page.editor.is_dirty() and not page.editor.save_button.isEnabled()
     assert window.undo_stack.count() == 1
 
     qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -263,3 +265,31 @@ def test_enter_opens_the_editor(page, qtbot):
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert page.editor.inputs["given_name"].hasFocus()
     assert page.editor.inputs["given_name"].text() == "Ana"
+
+
+def test_unsaved_edits_are_not_lost_when_choosing_someone_else(page, qtbot):
+    ana = create_contact(name="Ana Silva")
+    ben = create_contact(name="Ben Okafor")
+    page.refresh()
+    page.select_contact(ana.id)
+    type_into(qtbot, page.editor.inputs["title"], "CNO")
+    seen: list[str] = []
+
+    answer_next_dialog("Cancel", seen)
+    page.table.selectRow(0)  # Ben
+    assert "Save your changes to Ana Silva?" in seen[-1]
+    assert page.selected_ids() == [ana.id]
+    assert page.editor.inputs["title"].text() == "CNO"
+
+    answer_next_dialog("Save", seen)
+    page.table.selectRow(0)
+    assert Contact.get_by_id(ana.id).title == "CNO"
+    assert page.selected_ids() == [ben.id]
+    assert page.editor.contact_id == ben.id
+
+    type_into(qtbot, page.editor.inputs["title"], "Hospitalist")
+    answer_next_dialog("Discard", seen)
+    page.new_contact()
+    assert Contact.get_by_id(ben.id).title == ""
+    assert page.editor.contact_id is None
+    assert len(seen) == 3
