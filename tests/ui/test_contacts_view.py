@@ -1,5 +1,6 @@
 """The Contacts page, driven the way a user drives it: keys, clicks, the undo stack."""
 
+import sys
 from datetime import datetime
 
 import pytest
@@ -293,3 +294,42 @@ def test_unsaved_edits_are_not_lost_when_choosing_someone_else(page, qtbot):
     assert Contact.get_by_id(ben.id).title == ""
     assert page.editor.contact_id is None
     assert len(seen) == 3
+
+
+TIMELINE_MODULE = """
+from PySide6.QtWidgets import QLabel
+
+
+class TimelineWidget(QLabel):
+    def __init__(self, window):
+        super().__init__()
+        self.window_ = window
+        self.shown = []
+
+    def set_contact(self, contact_id):
+        self.shown.append(contact_id)
+"""
+
+
+def test_timeline_tab_appears_when_the_timeline_module_exists(db, qtbot, tmp_path, monkeypatch):
+    import netdesk.ui
+    from netdesk.ui.main_window import MainWindow
+
+    (tmp_path / "timeline_widget.py").write_text(TIMELINE_MODULE)
+    monkeypatch.setattr(netdesk.ui, "__path__", [*netdesk.ui.__path__, str(tmp_path)])
+    monkeypatch.delitem(sys.modules, "netdesk.ui.timeline_widget", raising=False)
+    ana = create_contact(name="Ana Silva")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show_page("contacts")
+    page = window.page("contacts")
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["&Details", "&Timeline"]
+    page.select_contact(ana.id)
+    assert page.timeline.shown[-1] == ana.id
+    page.new_contact()
+    assert page.timeline.shown[-1] is None
+    sys.modules.pop("netdesk.ui.timeline_widget", None)
+
+
+def test_without_the_timeline_module_there_is_only_details(page):
+    assert page.tabs.count() == 1 and page.timeline is None
