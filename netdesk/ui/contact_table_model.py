@@ -86,6 +86,7 @@ class ContactTableModel(QAbstractTableModel):
         self._total = 0
         self._exact = True
         self._index_matches: int | None = None
+        self._positions: dict[int, int] = {}
 
     # the query ------------------------------------------------------------
     @property
@@ -100,6 +101,7 @@ class ContactTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.beginResetModel()
         self._rows = []
+        self._positions: dict[int, int] = {}  # contact id -> row, filled as rows are looked up
         counted = count_for_list(self._filter, SEARCH_COUNT_CAP)
         self._total = counted.total if counted.exact else SEARCH_COUNT_CAP
         self._exact = counted.exact
@@ -153,15 +155,19 @@ class ContactTableModel(QAbstractTableModel):
     def row_of(self, contact_id: int, max_rows: int = 10 * PAGE_SIZE) -> int:
         """The row of ``contact_id``, fetching up to ``max_rows``; -1 if not among them."""
         while True:
-            for i, row in enumerate(self._rows):
-                if row.id == contact_id:
-                    return i
-            if not self.canFetchMore() or len(self._rows) >= max_rows:
-                return -1
+            if len(self._positions) != len(self._rows):
+                for i in range(len(self._positions), len(self._rows)):
+                    self._positions[self._rows[i].id] = i
+            row = self._positions.get(contact_id, -1)
+            if row >= 0 or not self.canFetchMore() or len(self._rows) >= max_rows:
+                return row
             self.fetchMore()
 
     def contact_id(self, row: int) -> int | None:
         return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
 
     # Qt model API -----------------------------------------------------------
     def rowCount(self, parent: QModelIndex = _ROOT) -> int:  # noqa: N802

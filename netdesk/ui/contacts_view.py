@@ -445,12 +445,11 @@ class ContactsPage(Page):
         ids = self.selected_ids()
         self.archive_button.setEnabled(bool(ids))
         self.delete_button.setEnabled(bool(ids))
-        archived = bool(ids) and all(self._row_archived(i) for i in ids)
-        self.archive_button.setText("Un&archive" if archived else "&Archive")
+        self.archive_button.setText("Un&archive" if self._all_archived() else "&Archive")
 
-    def _row_archived(self, contact_id: int) -> bool:
-        row = self.model.row_of(contact_id, max_rows=0)
-        return row >= 0 and self.model._rows[row].archived
+    def _all_archived(self) -> bool:
+        rows = self.table.selectionModel().selectedRows()
+        return bool(rows) and all(self.model.row_at(i.row()).archived for i in rows)
 
     def _update_states(self) -> None:
         if self.model.total:
@@ -514,7 +513,7 @@ class ContactsPage(Page):
         ids = self.selected_ids()
         if not ids:
             return
-        archive = not all(self._row_archived(i) for i in ids)
+        archive = not self._all_archived()
         self.window_.undo_stack.push(ArchiveCommand(ids, archive, self._after_change))
         verb = "Archived" if archive else "Unarchived"
         self.window_.statusBar().showMessage(f"{verb} {len(ids)} contact(s). Ctrl+Z undoes.", 5000)
