@@ -119,3 +119,25 @@ def test_deletion_summary_counts_what_goes_with_the_contacts(db):
 def test_tag_names_are_sorted_case_insensitively(db):
     create_contact(name="Ana Silva", tags=["zeta", "Alpha", "beta"])
     assert tag_names() == ["Alpha", "beta", "zeta"]
+
+
+def test_batched_snapshot_brings_back_everything_exactly(db, monkeypatch):
+    from netdesk.models import Relationship
+    from netdesk.services import contacts as contacts_service
+    from netdesk.services.contacts import delete_contacts, restore_contacts
+
+    monkeypatch.setattr(contacts_service, "_BATCH", 2)  # several batches with 5 contacts
+    people = [
+        create_contact(name=f"Person {i}", emails=[f"p{i}@x.org"], tags=["AHA"]) for i in range(5)
+    ]
+    Relationship.create(source=people[0], target=people[4], kind="mentor of")
+    Interaction.create(contact=people[3], summary="Coffee")
+    before = [contact_to_dict(c) for c in Contact.select().order_by(Contact.id)]
+    ids = [p.id for p in people]
+    shots = snapshot_contacts(ids)
+    delete_contacts(ids)
+    assert Contact.select().count() == 0 and Relationship.select().count() == 0
+    restore_contacts(shots)
+    assert [contact_to_dict(c) for c in Contact.select().order_by(Contact.id)] == before
+    assert Relationship.select().count() == 1
+    assert Interaction.select().where(Interaction.contact == people[3].id).count() == 1

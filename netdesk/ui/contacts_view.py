@@ -8,7 +8,7 @@ import importlib
 import importlib.util
 from dataclasses import replace
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -367,11 +367,13 @@ class ContactsPage(Page):
             self._show_timeline(None)
 
     def _select_rows(self, rows: list[int]) -> None:
+        """Select ``rows`` in one step (one selectionChanged, however many rows)."""
         selection = self.table.selectionModel()
-        selection.clearSelection()
-        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        for row in rows:
-            selection.select(self.model.index(row, 0), flags)
+        wanted = QItemSelection()
+        last = self.model.columnCount() - 1
+        for first, end in _runs(sorted(rows)):
+            wanted.select(self.model.index(first, 0), self.model.index(end, last))
+        selection.select(wanted, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         if rows:
             selection.setCurrentIndex(
                 self.model.index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate
@@ -595,6 +597,17 @@ class ContactsPage(Page):
         if selected is not None and str(selected).isdigit():
             self._pending_selection = [int(selected)]
         self._update_buttons()
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted rows -> (first, last) of each run of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 def delete_question(ids: list[int]) -> str:
