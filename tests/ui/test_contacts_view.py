@@ -316,7 +316,7 @@ def test_timeline_tab_appears_when_the_timeline_module_exists(db, qtbot, tmp_pat
     from netdesk.ui.main_window import MainWindow
 
     (tmp_path / "timeline_widget.py").write_text(TIMELINE_MODULE)
-    monkeypatch.setattr(netdesk.ui, "__path__", [*netdesk.ui.__path__, str(tmp_path)])
+    monkeypatch.setattr(netdesk.ui, "__path__", [str(tmp_path), *netdesk.ui.__path__])
     monkeypatch.delitem(sys.modules, "netdesk.ui.timeline_widget", raising=False)
     ana = create_contact(name="Ana Silva")
     window = MainWindow()
@@ -331,5 +331,12 @@ def test_timeline_tab_appears_when_the_timeline_module_exists(db, qtbot, tmp_pat
     sys.modules.pop("netdesk.ui.timeline_widget", None)
 
 
-def test_without_the_timeline_module_there_is_only_details(page):
+def test_without_the_timeline_module_there_is_only_details(db, qtbot, monkeypatch):
+    from netdesk.ui import contacts_view
+    from netdesk.ui.main_window import MainWindow
+
+    monkeypatch.setattr(contacts_view, "TIMELINE_MODULE", "netdesk.ui.no_such_timeline")
+    window = MainWindow()
+    qtbot.addWidget(window)
+    page = window.page("contacts")
     assert page.tabs.count() == 1 and page.timeline is None
