@@ -57,6 +57,7 @@ LIST_FIELDS = (
     ("phones", "Phones", "one per line: +1 312 555 0100"),
     ("urls", "Web / social", "one per line: linkedin.com/in/janedoe"),
 )
+DATE_FIELDS = ("birthday", "anniversary")
 ERROR_STYLE = "color: #b3261e;"
 
 
@@ -124,6 +125,7 @@ class ContactEditor(QWidget):
             self._add_row(form, key, label, ListEdit(hint))
         self._add_row(form, "tags", "Tags", self._line("comma separated: AHA 2026, mentor"))
         self._add_row(form, "birthday", "Birthday", self._line("YYYY-MM-DD"))
+        self._add_row(form, "anniversary", "Anniversary", self._line("YYYY-MM-DD"))
         self.cadence = QSpinBox()
         self.cadence.setRange(0, 3650)
         self.cadence.setSpecialValueText("off")
@@ -218,6 +220,7 @@ class ContactEditor(QWidget):
                 "role": "",
                 "tags": [],
                 "birthday": None,
+                "anniversary": None,
                 "stay_in_touch_days": None,
                 "notes": "",
             }
@@ -238,8 +241,9 @@ class ContactEditor(QWidget):
             index = self.role.findData(values.get("role") or "")
             self.role.setCurrentIndex(max(index, 0))
             self.inputs["tags"].setText(", ".join(values.get("tags") or []))
-            birthday = values.get("birthday")
-            self.inputs["birthday"].setText(birthday.isoformat() if birthday else "")
+            for key in DATE_FIELDS:
+                when = values.get(key)
+                self.inputs[key].setText(when.isoformat() if when else "")
             self.cadence.setValue(values.get("stay_in_touch_days") or 0)
             self.notes.setPlainText(values.get("notes") or "")
             self._set_completer(self.inputs["tags"], tag_names())
@@ -257,7 +261,7 @@ class ContactEditor(QWidget):
         values.update({key: self.inputs[key].values() for key, _, _ in LIST_FIELDS})
         values["role"] = self.role.currentData() or ""
         values["tags"] = [t.strip() for t in self.inputs["tags"].text().split(",") if t.strip()]
-        values["birthday"] = self.inputs["birthday"].text().strip()
+        values.update({key: self.inputs[key].text().strip() for key in DATE_FIELDS})
         values["stay_in_touch_days"] = self.cadence.value() or None
         values["notes"] = self.notes.toPlainText()
         return values
@@ -275,10 +279,11 @@ class ContactEditor(QWidget):
             if bad:
                 problems[key] = " ".join(bad)
         for message in validate_form(values):
-            if message.startswith("Birthday"):
-                problems["birthday"] = message
-            elif message.startswith("A contact needs"):
+            if message.startswith("A contact needs"):
                 problems["given_name"] = message
+            for key in DATE_FIELDS:
+                if message.startswith(key.title()):
+                    problems[key] = message
         return problems
 
     def is_dirty(self) -> bool:

@@ -216,6 +216,11 @@ def test_validation_blocks_bad_email_and_npi(page, qtbot):
     type_into(qtbot, editor.inputs["npi"], "1234567893")
     assert editor.save_button.isEnabled()
     assert editor.errors["npi"].isHidden()
+    type_into(qtbot, editor.inputs["anniversary"], "2020-13-01")
+    assert not editor.save_button.isEnabled()
+    assert "not a date" in editor.errors["anniversary"].text()
+    type_into(qtbot, editor.inputs["anniversary"], "2020-06-01")
+    assert editor.save_button.isEnabled()
     editor.inputs["phones"].setPlainText("12")
     assert not editor.save_button.isEnabled()
     editor.save()  # Ctrl+S / Enter on an invalid form does nothing
