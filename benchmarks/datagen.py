@@ -1,19 +1,100 @@
 """Realistic healthcare contacts for benchmarks: names with accents, orgs, credentials.
 
 ``people(n)`` yields plain dicts; ``populate(path, n)`` fills a netdesk database
-quickly with bulk inserts (the triggers keep the search index right).
+quickly with bulk inserts, then builds the search index in one pass.
 """
 
 import random
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-GIVEN = ["Jane", "Ana", "José", "Zoë", "Ben", "Chidi", "Mei", "Priya", "Olga", "Søren", "Łukasz", "Amélie", "Rafael", "Fatima", "Hiroshi", "Noor", "Kwame", "Ingrid", "Tomás", "Aisha", "Liam", "Sofía", "Mateo", "Yuki", "Elif", "Daniel", "Grace", "Omar", "Hana", "Björn", "Chloé", "Ravi", "Nadia", "Pedro", "Leila", "Ivan", "Marta", "Jürgen", "Ngozi"]
-FAMILY = ["Doe", "Silva", "Álvarez", "Müller", "Okafor", "Chen", "Patel", "Ivanova", "Nørgaard", "Wiśniewski", "Dubois", "García", "Haddad", "Tanaka", "Rahman", "Mensah", "Johansson", "Pérez", "Khan", "O'Brien", "Fernández", "Nakamura", "Yılmaz", "Cohen", "Kim", "Nguyen", "Schmidt", "Rossi", "Kowalski", "Adeyemi", "Lefèvre", "Gupta", "Santos", "Novak", "Hernández", "Müller-Lüdenscheidt", "Smith", "Brown", "Wilson"]
+GIVEN = [
+    "Jane",
+    "Ana",
+    "José",
+    "Zoë",
+    "Ben",
+    "Chidi",
+    "Mei",
+    "Priya",
+    "Olga",
+    "Søren",
+    "Łukasz",
+    "Amélie",
+    "Rafael",
+    "Fatima",
+    "Hiroshi",
+    "Noor",
+    "Kwame",
+    "Ingrid",
+    "Tomás",
+    "Aisha",
+    "Liam",
+    "Sofía",
+    "Mateo",
+    "Yuki",
+    "Elif",
+    "Daniel",
+    "Grace",
+    "Omar",
+    "Hana",
+    "Björn",
+    "Chloé",
+    "Ravi",
+    "Nadia",
+    "Pedro",
+    "Leila",
+    "Ivan",
+    "Marta",
+    "Jürgen",
+    "Ngozi",
+]
+FAMILY = [
+    "Doe",
+    "Silva",
+    "Álvarez",
+    "Müller",
+    "Okafor",
+    "Chen",
+    "Patel",
+    "Ivanova",
+    "Nørgaard",
+    "Wiśniewski",
+    "Dubois",
+    "García",
+    "Haddad",
+    "Tanaka",
+    "Rahman",
+    "Mensah",
+    "Johansson",
+    "Pérez",
+    "Khan",
+    "O'Brien",
+    "Fernández",
+    "Nakamura",
+    "Yılmaz",
+    "Cohen",
+    "Kim",
+    "Nguyen",
+    "Schmidt",
+    "Rossi",
+    "Kowalski",
+    "Adeyemi",
+    "Lefèvre",
+    "Gupta",
+    "Santos",
+    "Novak",
+    "Hernández",
+    "Müller-Lüdenscheidt",
+    "Smith",
+    "Brown",
+    "Wilson",
+]
 ORGS = (
     "St Mary's Hospital",
     "Mayo Clinic",
@@ -104,7 +185,7 @@ def populate(path: str | Path, n: int, interactions_per_contact: float = 0, seed
     db = open_database(path)
     rng = random.Random(seed)
     now = datetime(2026, 11, 25, 12, 0)
-    with db.atomic():
+    with db.atomic(), _search_triggers_off(db):
         org_ids = {}
         for name in ORGS:
             org_ids[name] = Organization.create(name=name).id
@@ -156,9 +237,38 @@ def populate(path: str | Path, n: int, interactions_per_contact: float = 0, seed
     db.close()
 
 
+@contextmanager
+def _search_triggers_off(db):
+    """Bulk loads skip the per-row FTS triggers, then rebuild the index in one pass.
+
+    The rebuild is one INSERT ... SELECT, several times faster than 100k trigger runs
+    (each of which re-reads the contact's methods).
+    """
+    from netdesk.models.search_index import create_search_index
+
+    names = [
+        row[0]
+        for row in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'contact_search_%'"
+        )
+    ]
+    for name in names:
+        db.execute_sql(f'DROP TRIGGER "{name}"')
+    yield
+    create_search_index(db, populate=True)
+
+
 def _flush(model, rows: list) -> None:
-    for i in range(0, len(rows), 500):
-        model.insert_many(rows[i : i + 500]).execute()
+    """executemany straight to sqlite3: peewee's per-value SQL building was 80% of the time."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.sorted_fields if f.name in rows[0] or not f.primary_key]
+    defaults = {f.name: f.default() if callable(f.default) else f.default for f in fields}
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    marks = ", ".join("?" for _ in fields)
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+    values = [tuple(f.db_value(row.get(f.name, defaults[f.name])) for f in fields) for row in rows]
+    model._meta.database.connection().executemany(sql, values)
     rows.clear()
 
 

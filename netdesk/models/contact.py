@@ -70,18 +70,31 @@ class Contact(BaseModel):
     @property
     def name(self) -> str:
         """What to call the person: the display name, or one built from the parts."""
-        if self.display_name:
-            return self.display_name
-        parts = [self.prefix, self.given_name, self.additional_names, self.family_name]
-        built = " ".join(p for p in parts if p)
-        if self.suffix:
-            built = f"{built}, {self.suffix}" if built else self.suffix
-        return built
+        return format_name(
+            self.display_name,
+            self.prefix,
+            self.given_name,
+            self.additional_names,
+            self.family_name,
+            self.suffix,
+        )
 
     def save(self, *args, **kwargs):
         self.updated_at = utcnow()
         self.sort_key = make_sort_key(self.family_name, self.given_name, self.display_name)
         return super().save(*args, **kwargs)
+
+
+def format_name(
+    display: str, prefix: str, given: str, additional: str, family: str, suffix: str
+) -> str:
+    """Contact.name from raw column values (lists read rows without building models)."""
+    if display:
+        return display
+    built = " ".join(p for p in (prefix, given, additional, family) if p)
+    if suffix:
+        built = f"{built}, {suffix}" if built else suffix
+    return built
 
 
 def make_sort_key(family: str, given: str, display: str) -> str:

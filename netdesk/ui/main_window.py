@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([170, 930])
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([170, 930])  # else the sidebar's slot outgrows its maximum width
         self.setCentralWidget(splitter)
         self._build_menus()
         self._restore_state()
