@@ -108,6 +108,10 @@ class MainWindow(QMainWindow):
         page.refresh()
         self.settings.setValue("window/page", page.key)
 
+    def _after_undo_change(self, _index: int) -> None:
+        if self.isVisible():  # not while the window is being torn down
+            self.refresh_all()
+
     def refresh_all(self) -> None:
         """After a change that touches several pages (an import, an undo)."""
         self.stack.currentWidget().refresh()
@@ -149,7 +153,7 @@ class MainWindow(QMainWindow):
         menus["Edit"].insertActions(
             menus["Edit"].actions()[0] if menus["Edit"].actions() else None, [undo, redo]
         )
-        self.undo_stack.indexChanged.connect(lambda _: self.refresh_all())
+        self.undo_stack.indexChanged.connect(self._after_undo_change)
 
         for i, key in enumerate(self.pages):
             action = QAction(self.pages[key].title, self)
