@@ -102,7 +102,7 @@ def test_recent_milestones_until_someone_reacts(db):
 
 def test_recent_imports_not_yet_contacted(db):
     ana, ben, cara = person("Ana Silva"), person("Ben Okafor"), person("Cara Lee")
-    batch = ImportBatch.create(file_names="aha.vcf\nmore.vcf", created_at=NOW - timedelta(days=3))
+    batch = ImportBatch.create(file_names="/home/u/Downloads/aha.vcf\n/home/u/more.vcf", created_at=NOW - timedelta(days=3))
     old = ImportBatch.create(file_names="old.vcf", created_at=NOW - timedelta(days=90))
     undone = ImportBatch.create(file_names="u.vcf", created_at=NOW, undone_at=NOW)
     for c in (ana, ben):
@@ -112,7 +112,7 @@ def test_recent_imports_not_yet_contacted(db):
     log_interaction(ben, channel="email", occurred_at=NOW - timedelta(days=1))
     result = build_today(TODAY, NOW)
     assert titles(result, "imports") == [
-        ("Ana Silva", "Follow up after the import", "imported from aha.vcf on 22 Nov")
+        ("Ana Silva", "Follow up after the import", "imported from aha.vcf and 1 more on 22 Nov")
     ]
 
 

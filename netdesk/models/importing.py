@@ -1,5 +1,7 @@
 """Import batches: what a file brought in, what went wrong, and how to undo it."""
 
+from pathlib import PurePath
+
 from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from netdesk.models.contact import Contact
@@ -20,6 +22,14 @@ class ImportBatch(BaseModel):
     problem_count = IntegerField(default=0)
     created_at = DateTimeField(default=utcnow, index=True)
     undone_at = DateTimeField(null=True)
+
+
+def files_label(file_names: str, fallback: str = "an import") -> str:
+    """What to call a batch's files on screen: base names, not the user's folders."""
+    names = [PurePath(n).name for n in (file_names or "").splitlines() if n.strip()]
+    if not names:
+        return fallback
+    return names[0] if len(names) == 1 else f"{names[0]} and {len(names) - 1} more"
 
 
 class ImportIssue(BaseModel):

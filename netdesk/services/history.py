@@ -27,6 +27,7 @@ from netdesk.models import (
     database,
     utcnow,
 )
+from netdesk.models.importing import files_label
 from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text, get_contact
 
 # Kinds that mean "we were in touch" (a milestone of theirs is not a conversation).
@@ -396,7 +397,7 @@ def _import_entries(contact_id: int) -> list[TimelineEntry]:
     )
     entries = []
     for row in query:
-        name = (row.file_names or "").splitlines()[0] if row.file_names else row.source
+        name = files_label(row.file_names, row.source)
         action = "Imported" if row.action == "created" else "Merged from import"
         undone = " (undone)" if row.undone_at else ""
         entries.append(

@@ -24,6 +24,7 @@ from netdesk.models import (
     database,
     utcnow,
 )
+from netdesk.models.importing import files_label
 
 SECTION_LIMIT = 50
 UPCOMING_DAYS = 7
@@ -273,7 +274,7 @@ def _imports(now: datetime, limit: int) -> tuple[list[TodayItem], int]:
     )
     items = []
     for cid, files, source, when in rows:
-        origin = (files or "").splitlines()[0] if files else (source or "an import")
+        origin = files_label(files, source or "an import")
         detail = f"imported from {origin} on {_parse_dt(when).strftime('%d %b')}"
         items.append(TodayItem("imports", cid, "Follow up after the import", detail))
     return items, total
