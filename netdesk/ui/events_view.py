@@ -136,7 +136,9 @@ class EventsPage(Page):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self.show_selected)
         self.table.itemActivated.connect(lambda _: self.edit_event())
         self.empty = empty_state(
@@ -155,6 +157,7 @@ class EventsPage(Page):
         self.people.setHeaderLabels(["Person", "Organization", "Status"])
         self.people.setRootIsDecorated(False)
         self.people.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.people.header().setStretchLastSection(True)
         self.people.itemActivated.connect(self.open_person)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -197,8 +200,6 @@ class EventsPage(Page):
                     )
                 item.setData(Qt.ItemDataRole.UserRole, event.id)
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 260))
         self.list_stack.setCurrentWidget(self.table if self.events else self.empty)
         if selected is not None:
             self.select_event(selected)
