@@ -59,8 +59,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "needs_db", True):
             from netdesk.commands.common import open_cli_database
+            from netdesk.models.retry import retry_on_busy
 
             open_cli_database(args)
+            # One command = one transaction: all or nothing, retried if another
+            # process keeps the database busy. ``transaction=False`` opts out.
+            handler = retry_on_busy(args.handler, atomic=getattr(args, "transaction", True))
+            return int(handler(args) or 0)
         return int(args.handler(args) or 0)
     except UserError as exc:
         print(f"netdesk: {exc}", file=sys.stderr)

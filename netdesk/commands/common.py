@@ -11,6 +11,7 @@ from typing import Any
 
 from netdesk.errors import InputError, UserError
 from netdesk.models import open_database
+from netdesk.models.encryption import NeedsPassphrase
 from netdesk.paths import resolve_db_path
 
 PASSPHRASE_ENV = "NETDESK_PASSPHRASE"
@@ -24,12 +25,14 @@ def read_passphrase(
     if value:
         return value
     if not sys.stdin.isatty():
-        state = (
-            "is either encrypted or not a netdesk database at all; if it is encrypted,"
-            if encrypted
-            else "needs a new passphrase:"
+        if encrypted:
+            raise NeedsPassphrase(
+                f"{path} is either encrypted or not a netdesk database at all; if it is "
+                f"encrypted, set {PASSPHRASE_ENV} or run netdesk in a terminal."
+            )
+        raise InputError(
+            f"{path} needs a new passphrase: set {PASSPHRASE_ENV} or run netdesk in a terminal."
         )
-        raise InputError(f"{path} {state} set {PASSPHRASE_ENV} or run netdesk in a terminal.")
     value = getpass.getpass(f"{what} for {path}: ")
     if confirm and getpass.getpass("Repeat it: ") != value:
         raise InputError("The two passphrases differ; nothing was changed.")

@@ -17,7 +17,7 @@ from netdesk.paths import resolve_db_path
 def register(subparsers) -> None:
     b = subparsers.add_parser("backup", help="copy the database to OUT (safe while in use)")
     b.add_argument("out", metavar="OUT", help="file (or folder) to write the backup to")
-    b.set_defaults(handler=backup_cmd, auto_backup=False)
+    b.set_defaults(handler=backup_cmd, auto_backup=False, transaction=False)
 
     r = subparsers.add_parser(
         "restore", help="replace the database with backup IN (the current one is kept)"

@@ -24,6 +24,13 @@ class EncryptionUnavailable(UserError):
     """The sqlcipher3 module is missing on this platform."""
 
 
+class NeedsPassphrase(UserError):
+    """The file is not plain SQLite and no passphrase was given (exit code 4, as for a
+    file that is not a database: it may be either)."""
+
+    exit_code = 4
+
+
 class WrongPassphrase(UserError):
     """The passphrase does not open the file (or the file is not a netdesk database)."""
 
