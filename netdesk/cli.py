@@ -52,6 +52,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(0o077)  # every file netdesk writes (db, backups, exports) is user-only
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
