@@ -335,11 +335,14 @@ def prepare_restore(
     passphrase: str | None = None,
     current_passphrase: str | None = None,
     progress: Progress | None = None,
+    safety_copy: bool = True,
 ) -> PreparedRestore:
     """The slow, safe half of a restore (fine on a worker thread); changes nothing live.
 
     ``passphrase`` opens the backup (if encrypted); ``current_passphrase`` the database
-    it replaces. A copy of the current database is saved as ``before-restore-…``.
+    it replaces. A copy of the current database is saved as ``before-restore-…``
+    (``safety_copy=False`` defers that to :func:`make_safety_copy`, after the user
+    confirmed).
     """
     source, target = Path(in_path).expanduser(), Path(db_path)
     if target.exists() and source.resolve() == target.resolve():
@@ -349,13 +352,24 @@ def prepare_restore(
     staged = copy_database(source, _private_tmp(target), key, progress)
     try:
         validated = validate_file(staged, key)
-        safety = None
-        if target.exists() and target.stat().st_size > 0:
-            safety = _safety_copy(target, current_passphrase, progress)
     except BaseException:
         _remove(staged)
         raise
-    return PreparedRestore(source, target, staged, validated, safety, key, current_passphrase)
+    prepared = PreparedRestore(source, target, staged, validated, None, key, current_passphrase)
+    if safety_copy:
+        make_safety_copy(prepared, progress)
+    return prepared
+
+
+def make_safety_copy(prepared: PreparedRestore, progress: Progress | None = None) -> None:
+    """Copy the database a restore is about to replace into the backup folder."""
+    target = prepared.database
+    try:
+        if target.exists() and target.stat().st_size > 0:
+            prepared.safety_copy = _safety_copy(target, prepared.current_passphrase, progress)
+    except BaseException:
+        prepared.discard()
+        raise
 
 
 def install_restore(prepared: PreparedRestore, reopen: bool = True) -> RestoreResult:
