@@ -112,7 +112,8 @@ def test_cli_uses_netdesk_passphrase_and_says_when_it_is_missing(tmp_path, cli_e
     assert run("add", "--name", "Ana Silva").returncode == 0
     enc = run("encrypt", passphrase="pa'ss phrase")
     assert enc.returncode == 0, enc.stderr
-    assert "Encrypted" in enc.stdout and "pre-encrypt" in enc.stdout
+    assert "Encrypted" in enc.stdout and "NOT encrypted" in enc.stdout
+    assert "pre-encrypt" in enc.stdout
     assert is_encrypted_file(path)
     missing = run("contacts")
     assert missing.returncode == 4 and "NETDESK_PASSPHRASE" in missing.stderr

@@ -35,6 +35,11 @@ def register(subparsers) -> None:
     e = subparsers.add_parser(
         "encrypt", help="encrypt the database with a passphrase (NETDESK_PASSPHRASE or prompt)"
     )
+    e.add_argument(
+        "--remove-plain-backups",
+        action="store_true",
+        help="afterwards delete the unencrypted backups in the backup folder",
+    )
     e.set_defaults(handler=encrypt_cmd, needs_db=False)
     d = subparsers.add_parser("decrypt", help="store the encrypted database unencrypted")
     d.set_defaults(handler=decrypt_cmd, needs_db=False)
@@ -135,6 +140,7 @@ def check_cmd(args: argparse.Namespace) -> int:
 
 
 def encrypt_cmd(args: argparse.Namespace) -> int:
+    from netdesk.services.backup import plain_backups
     from netdesk.services.encrypt import encrypt_database
 
     require_encryption()
@@ -142,10 +148,19 @@ def encrypt_cmd(args: argparse.Namespace) -> int:
     _require_file(db_path)
     passphrase = read_passphrase(db_path, confirm=True, what="New passphrase", encrypted=False)
     result = encrypt_database(db_path, passphrase)
-    print(
-        f"Encrypted {db_path} ({result.contacts} contacts). The unencrypted original was "
-        f"saved to {result.safety_copy}; delete it once you have checked the encrypted file."
-    )
+    print(f"Encrypted {db_path} ({result.contacts} contacts).")
+    plain = plain_backups(db_path)
+    if args.remove_plain_backups:
+        for b in plain:
+            b.path.unlink(missing_ok=True)
+        print(f"Deleted {len(plain)} unencrypted backup(s) from {db_path.parent / 'backups'}.")
+    elif plain:
+        print(
+            f"{len(plain)} backup(s) in {db_path.parent / 'backups'} are NOT encrypted, "
+            f"including the copy made just now ({result.safety_copy.name}). Delete them once "
+            "you have checked the encrypted file (netdesk encrypt --remove-plain-backups "
+            "does it for you next time, or delete the files)."
+        )
     return 0
 
 

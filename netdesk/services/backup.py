@@ -179,6 +179,11 @@ def list_backups(db_path: str | os.PathLike) -> list[BackupInfo]:
     return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
 
 
+def plain_backups(db_path: str | os.PathLike) -> list[BackupInfo]:
+    """Backups that are not encrypted (left over after ``netdesk encrypt``)."""
+    return [b for b in list_backups(db_path) if not is_encrypted_file(b.path)]
+
+
 def prune_auto_backups(db_path: Path, keep: int) -> list[Path]:
     """Delete all but the newest ``keep`` automatic backups; returns what was removed."""
     autos = [b for b in list_backups(db_path) if b.kind == AUTO]
