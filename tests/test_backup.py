@@ -317,3 +317,25 @@ def test_migration_does_not_run_when_the_backup_fails(tmp_path, fixtures):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.close()
+
+
+def test_commands_that_change_many_rows_back_up_first(db_path, monkeypatch):
+    import argparse
+
+    from netdesk.commands.common import open_cli_database
+    from netdesk.models import set_setting
+
+    monkeypatch.setenv("NETDESK_NO_AUTO_BACKUP", "1")
+    open_cli_database(argparse.Namespace(db=str(db_path), command="contacts"))
+    assert backups.list_backups(db_path) == []
+    create_contact(name="Ana Silva")
+    set_setting(backups.KEEP_SETTING, 2)
+    for _ in range(3):
+        open_cli_database(argparse.Namespace(db=str(db_path), command="undo-import"))
+    made = [b for b in backups.list_backups(db_path) if b.kind == "pre-undo-import"]
+    assert len(made) == 2 and names_in(made[0].path) == ["Ana Silva"]
+    assert made[0].path.stat().st_mtime >= made[1].path.stat().st_mtime  # newest kept
+    dry = argparse.Namespace(db=str(db_path), command="import", dry_run=True)
+    open_cli_database(dry)
+    assert not [b for b in backups.list_backups(db_path) if b.kind == "pre-import"]
+    close_database()

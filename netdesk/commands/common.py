@@ -15,6 +15,8 @@ from netdesk.models.encryption import NeedsPassphrase
 from netdesk.paths import resolve_db_path
 
 PASSPHRASE_ENV = "NETDESK_PASSPHRASE"
+# Commands that change many rows at once get a backup first (kept: the newest N each).
+BACKUP_BEFORE = frozenset({"import", "undo-import", "merge", "dedupe", "delete"})
 
 
 def read_passphrase(
@@ -71,6 +73,14 @@ def open_cli_database(args: argparse.Namespace):
             backup.auto_backup(db)
         except Exception as exc:  # a failed daily copy must not block the command
             print(f"netdesk: warning: the daily backup failed: {exc}", file=sys.stderr)
+    command = getattr(args, "command", None)
+    if command in BACKUP_BEFORE and not getattr(args, "dry_run", False):
+        try:
+            backup.backup_before(command, db)
+        except Exception as exc:
+            raise UserError(
+                f"Could not back up the database before '{command}' ({exc}); nothing was changed."
+            ) from exc
     return db
 
 

@@ -35,7 +35,7 @@ DEFAULT_KEEP = 7
 KEEP_SETTING = "backup.keep"
 AUTO = "auto"
 REQUIRED_TABLES = {"contact", "contact_method", "organization", "follow_up", "interaction"}
-_NAME = re.compile(r"^(?P<kind>[a-z][a-z0-9-]*?)-(?P<stamp>\d{8}-\d{6})(?:-\d+)?\.sqlite3$")
+_NAME = re.compile(r"^(?P<kind>[a-z][a-z0-9-]*?)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.sqlite3$")
 
 
 @dataclass(frozen=True)
@@ -175,8 +175,8 @@ def list_backups(db_path: str | os.PathLike) -> list[BackupInfo]:
         if not m or not p.is_file():
             continue
         taken = datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S")
-        found.append(BackupInfo(p, m["kind"], taken, p.stat().st_size))
-    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+        found.append((taken, int(m["n"] or 0), BackupInfo(p, m["kind"], taken, p.stat().st_size)))
+    return [b for _, _, b in sorted(found, key=lambda t: t[:2], reverse=True)]
 
 
 def plain_backups(db_path: str | os.PathLike) -> list[BackupInfo]:
@@ -184,14 +184,28 @@ def plain_backups(db_path: str | os.PathLike) -> list[BackupInfo]:
     return [b for b in list_backups(db_path) if not is_encrypted_file(b.path)]
 
 
-def prune_auto_backups(db_path: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` automatic backups; returns what was removed."""
-    autos = [b for b in list_backups(db_path) if b.kind == AUTO]
+def prune_backups(db_path: Path, keep: int, kind: str = AUTO) -> list[Path]:
+    """Delete all but the newest ``keep`` backups of ``kind``; returns what was removed."""
+    same = [b for b in list_backups(db_path) if b.kind == kind]
     removed = []
-    for b in autos[max(keep, 1) :]:
+    for b in same[max(keep, 1) :]:
         b.path.unlink(missing_ok=True)
         removed.append(b.path)
     return removed
+
+
+def prune_auto_backups(db_path: Path, keep: int) -> list[Path]:
+    return prune_backups(db_path, keep, AUTO)
+
+
+def backup_before(action: str, db: SqliteDatabase | None = None) -> Path:
+    """A ``pre-<action>`` backup before something hard to take back (import, undo-import,
+    merge, restore); the newest N of each kind are kept."""
+    src_path, _ = _source(db)
+    kind = "pre-" + re.sub(r"[^a-z0-9]+", "-", action.lower()).strip("-")
+    out = backup_to_dir(db, kind)
+    prune_backups(src_path, keep_count(), kind)
+    return out
 
 
 def keep_count() -> int:
