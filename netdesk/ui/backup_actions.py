@@ -80,11 +80,13 @@ def restore_text(prepared: backups.PreparedRestore, contacts_now: int) -> tuple[
     saved = datetime.fromtimestamp(prepared.source.stat().st_mtime)
     question = f"Restore the backup saved {saved:%d %b %Y at %H:%M}?"
     details = (
-        f"This replaces the database\n    {_short(prepared.database)}  ({_contacts(contacts_now)})"
-        f"\nwith the backup\n    {_short(prepared.source)}  ({_contacts(v.contacts)}, schema v"
-        f"{v.schema_version}).\n\n"
-        f"The current database is first copied to\n    {_short(backup_dir(prepared.database))}/"
-        "before-restore-….sqlite3\nso you can go back to it. The undo history is cleared."
+        f"This replaces the database\n    {_short(prepared.database)}\n"
+        f"    {_contacts(contacts_now)}\n"
+        f"with the backup\n    {_short(prepared.source)}\n"
+        f"    {_contacts(v.contacts)}, schema v{v.schema_version}\n\n"
+        f"A copy of the current database is saved first, as before-restore-….sqlite3 in\n"
+        f"    {_short(backup_dir(prepared.database))}\n"
+        "so you can go back to it. The undo history is cleared."
     )
     return question, details
 
@@ -93,6 +95,9 @@ def confirm_restore(window, text: tuple[str, str]) -> bool:
     question, details = text
     box = QMessageBox(QMessageBox.Icon.Warning, "Restore from backup", question, parent=window)
     box.setInformativeText(details)
+    box.setStyleSheet(
+        "QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 480px; }"
+    )  # paths on one line where possible
     restore = box.addButton("&Restore", QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
