@@ -63,9 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from netdesk.models.retry import retry_on_busy
 
             open_cli_database(args)
-            # One command = one transaction: all or nothing, retried if another
-            # process keeps the database busy. ``transaction=False`` opts out.
-            handler = retry_on_busy(args.handler, atomic=getattr(args, "transaction", True))
+            # One command = one transaction: all or nothing, no update lost between
+            # reading and writing, retried if another process keeps the database busy.
+            # ``transaction=False`` (set_defaults) opts out.
+            handler = retry_on_busy(
+                args.handler, atomic=getattr(args, "transaction", True), optimistic=True
+            )
             return int(handler(args) or 0)
         return int(args.handler(args) or 0)
     except UserError as exc:

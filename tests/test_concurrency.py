@@ -150,3 +150,23 @@ def test_nested_calls_do_not_retry_inside_an_outer_transaction(db):
     with pytest.raises(OperationalError), database.atomic():
         inner()
     assert calls == [1]
+
+
+def test_optimistic_transaction_rereads_after_a_concurrent_write(db, db_path):
+    """The CLI's mode: read without a lock; if someone wrote meanwhile, redo it all."""
+    set_setting("counter", 0)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    seen = []
+
+    @retry_on_busy(optimistic=True, base_delay=0.001)
+    def bump():
+        value = get_setting("counter")
+        seen.append(value)
+        if len(seen) == 1:  # another process commits between our read and our write
+            other.execute("UPDATE setting SET value = '10' WHERE key = 'counter'")
+        set_setting("counter", value + 1)
+
+    bump()
+    other.close()
+    assert seen == [0, 10]
+    assert get_setting("counter") == 11  # not 1: the concurrent update was not lost

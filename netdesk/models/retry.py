@@ -43,10 +43,14 @@ def retry_on_busy(
     attempts: int = ATTEMPTS,
     base_delay: float = BASE_DELAY_S,
     atomic: bool = True,
+    optimistic: bool = False,
 ):
     """Decorator: run ``fn`` in one transaction, retrying it when the database is busy.
 
-    ``atomic=False`` for functions that open their own transaction(s).
+    ``atomic=False`` for functions that open their own transaction(s). ``optimistic``
+    starts with a deferred transaction (reads take no lock, so a long read-mostly
+    command does not hold up the window) and retries with the write lock taken up
+    front, which then waits its turn instead of failing.
     """
 
     def wrap(func: Callable[P, T]) -> Callable[P, T]:
@@ -58,7 +62,8 @@ def retry_on_busy(
                 try:
                     if not atomic:
                         return func(*args, **kwargs)
-                    with database.atomic():
+                    lock = "DEFERRED" if optimistic and attempt == 0 else "IMMEDIATE"
+                    with database.atomic(lock):
                         return func(*args, **kwargs)
                 except (OperationalError, sqlite3.OperationalError) as exc:
                     if not is_busy_error(exc):
