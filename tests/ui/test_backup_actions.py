@@ -4,7 +4,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from netdesk.models import Contact, close_database
@@ -14,20 +14,37 @@ from netdesk.services.contacts import create_contact
 from netdesk.ui import backup_actions
 
 
+class _Answerer(QObject):
+    """Answers the next dialog of ``kind`` when it is shown (it opens later, from a signal)."""
+
+    def __init__(self, kind, act):
+        super().__init__()
+        self.kind, self.act, self.seen = kind, act, []
+
+    def eventFilter(self, obj, event):
+        shown = event.type() == QEvent.Type.Show and isinstance(obj, self.kind)
+        if shown and obj.isWindow() and not self.seen:
+            self.seen.append(obj)
+            QTimer.singleShot(0, lambda: self.act(obj))
+        return False
+
+
+_answerers: list = []
+
+
 def answer_modal(qtbot, kind, act) -> list:
-    """Answer the next modal dialog of ``kind`` (it opens from a signal, later)."""
-    seen = []
+    answerer = _Answerer(kind, act)
+    QApplication.instance().installEventFilter(answerer)
+    _answerers.append(answerer)
+    return answerer.seen
 
-    def poll():
-        w = QApplication.activeModalWidget()
-        if isinstance(w, kind) and not any(s is w for s in seen):
-            seen.append(w)
-            act(w)
-        else:
-            QTimer.singleShot(20, poll)
 
-    QTimer.singleShot(0, poll)
-    return seen
+@pytest.fixture(autouse=True)
+def _remove_answerers():
+    yield
+    app = QApplication.instance()
+    while _answerers:
+        app.removeEventFilter(_answerers.pop())
 
 
 def click(text):
@@ -152,3 +169,47 @@ def test_daily_backup_runs_in_the_background_at_start(window, qtbot, db_path):
     qtbot.waitUntil(lambda: "Daily backup saved" in window.statusBar().currentMessage())
     auto = [b for b in backups.list_backups(db_path) if b.kind == "auto"][0]
     assert Path(auto.path).stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.skipif(not encryption_available(), reason="sqlcipher3 not installed")
+def test_encrypted_file_without_sqlcipher_says_how_to_get_it(tmp_path, monkeypatch):
+    import sys
+
+    from netdesk.errors import UserError
+    from netdesk.models import open_database
+    from netdesk.ui.app import open_with_passphrase
+
+    path = tmp_path / "secret.sqlite3"
+    open_database(path, passphrase="pw")
+    close_database()
+    monkeypatch.setitem(sys.modules, "sqlcipher3", None)
+    monkeypatch.setitem(sys.modules, "playhouse.sqlcipher_ext", None)
+    with pytest.raises(UserError, match=r"pip install 'netdesk\[encryption\]'"):
+        open_with_passphrase(path)
+    plain = tmp_path / "plain.sqlite3"
+    assert open_with_passphrase(plain) is not None  # unencrypted files keep working
+    close_database()
+
+
+def test_window_backup_and_restore_touch_no_network(window, qtbot, tmp_path, monkeypatch):
+    import socket
+
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network access is blocked in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    create_contact(name="Ana Silva")
+    out = tmp_path / "net.sqlite3"
+    backup_actions.backup_now(window, out)
+    qtbot.waitUntil(lambda: getattr(window, "last_backup", None) == out, timeout=10000)
+    answer_modal(qtbot, QMessageBox, click("Restore"))
+    backup_actions.restore_backup(window, out)
+    qtbot.waitUntil(lambda: getattr(window, "last_restore", None) is not None, timeout=10000)
+    for key in window.pages:
+        window.show_page(key)
+    assert attempts == []
