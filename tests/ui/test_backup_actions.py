@@ -212,4 +212,5 @@ def test_window_backup_and_restore_touch_no_network(window, qtbot, tmp_path, mon
     qtbot.waitUntil(lambda: getattr(window, "last_restore", None) is not None, timeout=10000)
     for key in window.pages:
         window.show_page(key)
+    window.show_page("today")  # leave the remembered page as other tests expect it
     assert attempts == []
