@@ -236,18 +236,27 @@ def auto_backup(db: SqliteDatabase | None = None, today: date | None = None) -> 
     return out
 
 
-def validate_file(path: str | os.PathLike, passphrase: str | None = None) -> Validated:
+def validate_file(
+    path: str | os.PathLike,
+    passphrase: str | None = None,
+    *,
+    integrity: bool = True,
+    label: str | os.PathLike | None = None,
+) -> Validated:
     """Check that ``path`` is a sound netdesk database this version can open.
 
-    Raises InputError (or WrongPassphrase) naming the file and the problem.
+    ``integrity=False`` skips ``PRAGMA integrity_check`` (seconds on a big file) for a
+    first, quick look; ``label`` is the name used in messages (the user's file rather
+    than a staged copy). Raises InputError (or WrongPassphrase) naming the file.
     """
     path = Path(path)
+    name = label if label is not None else path
     if not path.is_file():
-        raise InputError(f"{path}: no such file.")
+        raise InputError(f"{name}: no such file.")
     encrypted = is_encrypted_file(path)
     if encrypted and not passphrase:
         raise InputError(
-            f"{path} is either an encrypted netdesk database (give its passphrase: "
+            f"{name} is either an encrypted netdesk database (give its passphrase: "
             "NETDESK_PASSPHRASE) or not a netdesk database at all."
         )
     try:
@@ -255,27 +264,29 @@ def validate_file(path: str | os.PathLike, passphrase: str | None = None) -> Val
     except WrongPassphrase:
         raise
     except Exception as exc:
-        raise InputError(f"{path} is not a netdesk database ({exc}).") from None
+        raise InputError(f"{name} is not a netdesk database ({exc}).") from None
     try:
         try:
-            problems = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+            check = "PRAGMA integrity_check" if integrity else "PRAGMA schema_version"
+            problems = [r[0] for r in conn.execute(check).fetchall()]
+            problems = problems if integrity else ["ok"]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except Exception as exc:  # sqlite3's or sqlcipher3's DatabaseError
-            raise InputError(f"{path} is not a netdesk database ({exc}).") from None
+            raise InputError(f"{name} is not a netdesk database ({exc}).") from None
         if problems != ["ok"]:
             raise InputError(
-                f"{path} is damaged (integrity check: {'; '.join(problems[:3])}); "
+                f"{name} is damaged (integrity check: {'; '.join(problems[:3])}); "
                 "choose another backup."
             )
         missing = REQUIRED_TABLES - tables
         if missing:
             raise InputError(
-                f"{path} is not a netdesk database (no {', '.join(sorted(missing))} table)."
+                f"{name} is not a netdesk database (no {', '.join(sorted(missing))} table)."
             )
         if version > CURRENT_VERSION:
             raise InputError(
-                f"{path} was written by a newer netdesk (schema {version}, this version knows "
+                f"{name} was written by a newer netdesk (schema {version}, this version knows "
                 f"{CURRENT_VERSION}); update netdesk to restore it."
             )
         contacts = conn.execute("SELECT count(*) FROM contact").fetchone()[0]
@@ -367,10 +378,15 @@ def prepare_restore(
     if target.exists() and source.resolve() == target.resolve():
         raise InputError(f"{source} is the database itself; choose a backup file.")
     key = passphrase if is_encrypted_file(source) else None
-    validate_file(source, key)
-    staged = copy_database(source, _private_tmp(target), key, progress)
+    validate_file(source, key, integrity=False)  # quick: readable, netdesk, not newer
     try:
-        validated = validate_file(staged, key)
+        staged = copy_database(source, _private_tmp(target), key, progress)
+    except UserError:
+        raise
+    except Exception as exc:  # unreadable pages: sqlite3's or sqlcipher3's DatabaseError
+        raise InputError(f"{source} is damaged ({exc}); choose another backup.") from None
+    try:  # the full check runs on the very bytes that will be installed
+        validated = validate_file(staged, key, label=source)
     except BaseException:
         _remove(staged)
         raise
