@@ -379,11 +379,14 @@ def prepare_restore(
         raise InputError(f"{source} is the database itself; choose a backup file.")
     key = passphrase if is_encrypted_file(source) else None
     validate_file(source, key, integrity=False)  # quick: readable, netdesk, not newer
+    staged = _private_tmp(target)
     try:
-        staged = copy_database(source, _private_tmp(target), key, progress)
-    except UserError:
-        raise
-    except Exception as exc:  # unreadable pages: sqlite3's or sqlcipher3's DatabaseError
+        copy_database(source, staged, key, progress)
+    except BaseException as exc:
+        _remove(staged)
+        if isinstance(exc, UserError) or not isinstance(exc, Exception):
+            raise
+        # unreadable pages: sqlite3's or sqlcipher3's DatabaseError
         raise InputError(f"{source} is damaged ({exc}); choose another backup.") from None
     try:  # the full check runs on the very bytes that will be installed
         validated = validate_file(staged, key, label=source)
