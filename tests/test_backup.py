@@ -161,6 +161,17 @@ def _truncated(path: Path, db) -> Path:
     return out
 
 
+def _scribbled(path: Path, db) -> Path:
+    for i in range(300):
+        create_contact(name=f"Filler {i}", notes="x" * 500)
+    out = backups.backup(db, path)
+    data = bytearray(out.read_bytes())
+    for p in range(3, len(data) // 4096 - 1):  # damage b-tree pages, keep page 1 (schema)
+        data[p * 4096 + 8 : p * 4096 + 100] = bytes(range(92))
+    out.write_bytes(bytes(data))
+    return out
+
+
 @pytest.mark.parametrize(
     "make, message",
     [
@@ -169,9 +180,18 @@ def _truncated(path: Path, db) -> Path:
         (lambda p, db: _not_netdesk(p), "no contact"),
         (_newer, "newer netdesk"),
         (_truncated, "damaged|not a netdesk"),
+        (_scribbled, "damaged"),
         (lambda p, db: p.parent / "missing.sqlite3", "no such file"),
     ],
-    ids=["random-bytes", "empty", "other-sqlite", "newer-schema", "truncated", "missing"],
+    ids=[
+        "random-bytes",
+        "empty",
+        "other-sqlite",
+        "newer-schema",
+        "truncated",
+        "scribbled",
+        "missing",
+    ],
 )
 def test_restore_refuses_bad_files_and_changes_nothing(db, db_path, tmp_path, make, message):
     create_contact(name="Ana Silva")
