@@ -264,7 +264,7 @@ def validate_file(
     except WrongPassphrase:
         raise
     except Exception as exc:
-        raise InputError(f"{name} is not a netdesk database ({exc}).") from None
+        raise InputError(f"{name} is damaged or not a netdesk database ({exc}).") from None
     try:
         try:
             check = "PRAGMA integrity_check" if integrity else "PRAGMA schema_version"
@@ -273,7 +273,7 @@ def validate_file(
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except Exception as exc:  # sqlite3's or sqlcipher3's DatabaseError
-            raise InputError(f"{name} is not a netdesk database ({exc}).") from None
+            raise InputError(f"{name} is damaged or not a netdesk database ({exc}).") from None
         if problems != ["ok"]:
             raise InputError(
                 f"{name} is damaged (integrity check: {'; '.join(problems[:3])}); "
