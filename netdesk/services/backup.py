@@ -7,7 +7,8 @@ with the same passphrase, so it stays encrypted. Restore validates the file firs
 keeps a copy of the current database, and swaps files with ``os.replace``.
 
 Backups live in ``paths.backup_dir(db_path)`` (``backups/`` next to the database) and
-are named ``<kind>-YYYYMMDD-HHMMSS.sqlite3``; only ``auto`` ones are pruned.
+are named ``<kind>-YYYYMMDD-HHMMSS.sqlite3``; ``auto`` and ``pre-<action>`` ones are
+pruned to the newest N of each kind, the others are kept.
 """
 
 import os
@@ -71,11 +72,11 @@ def _source(db: SqliteDatabase | None) -> tuple[Path, str | None]:
     return Path(db.database), database_passphrase(db)
 
 
-def _stamp(now: datetime | None = None) -> str:
+def stamp(now: datetime | None = None) -> str:
     return (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
 
 
-def _private_tmp(target: Path) -> Path:
+def private_tmp(target: Path) -> Path:
     """An empty user-only file next to ``target`` (same filesystem, so replace is atomic)."""
     for n in range(1000):
         tmp = target.with_name(f".{target.name}.{os.getpid()}.{n}.tmp")
@@ -88,12 +89,12 @@ def _private_tmp(target: Path) -> Path:
     raise UserError(f"Could not create a temporary file next to {target}.")
 
 
-def _remove(path: Path) -> None:
+def remove_database_files(path: Path) -> None:
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         p.unlink(missing_ok=True)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -112,7 +113,7 @@ def copy_database(
     """Online-backup ``src_path`` into ``out_path`` atomically (user-only, same key)."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _private_tmp(out_path)
+    tmp = private_tmp(out_path)
     try:
         src = connect_raw(src_path, passphrase)
         try:
@@ -130,9 +131,9 @@ def copy_database(
             src.close()
         os.chmod(tmp, 0o600)
         os.replace(tmp, out_path)
-        _fsync_dir(out_path.parent)
+        fsync_dir(out_path.parent)
     except BaseException:
-        _remove(tmp)
+        remove_database_files(tmp)
         raise
     if progress is not None:
         progress.step(1, 1, f"Saved {out_path.name}")
@@ -148,7 +149,7 @@ def backup(
     if out.resolve() == src_path.resolve():
         raise InputError(f"{out} is the database itself; choose another file for the backup.")
     if out.is_dir():
-        out = out / f"netdesk-{_stamp()}.sqlite3"
+        out = out / f"netdesk-{stamp()}.sqlite3"
     return copy_database(src_path, out, passphrase, progress)
 
 
@@ -156,10 +157,10 @@ def backup_to_dir(db: SqliteDatabase | None, kind: str, progress: Progress | Non
     """A backup named ``<kind>-<stamp>.sqlite3`` in the database's backup folder."""
     src_path, passphrase = _source(db)
     folder = backup_dir(src_path)
-    out = folder / f"{kind}-{_stamp()}.sqlite3"
+    out = folder / f"{kind}-{stamp()}.sqlite3"
     n = 1
     while out.exists():
-        out = folder / f"{kind}-{_stamp()}-{n}.sqlite3"
+        out = folder / f"{kind}-{stamp()}-{n}.sqlite3"
         n += 1
     return copy_database(src_path, out, passphrase, progress)
 
@@ -305,7 +306,7 @@ def check_database(db: SqliteDatabase | None = None) -> list[str]:
     return problems
 
 
-def _only_user(path: Path, passphrase: str | None) -> None:
+def ensure_only_user(path: Path, passphrase: str | None) -> None:
     """Refuse to swap the file while another process has it open.
 
     The last connection to close removes the ``-wal`` file; after a TRUNCATE
@@ -328,7 +329,7 @@ def _only_user(path: Path, passphrase: str | None) -> None:
 
 def _safety_copy(target: Path, passphrase: str | None, progress: Progress | None) -> Path:
     """A copy of the database about to be replaced; byte copies if it is too damaged to read."""
-    out = backup_dir(target) / f"before-restore-{_stamp()}.sqlite3"
+    out = backup_dir(target) / f"before-restore-{stamp()}.sqlite3"
     try:
         key = passphrase if is_encrypted_file(target) else None
         return copy_database(target, out, key, progress)
@@ -356,7 +357,7 @@ class PreparedRestore:
     current_passphrase: str | None
 
     def discard(self) -> None:
-        _remove(self.staged)
+        remove_database_files(self.staged)
 
 
 def prepare_restore(
@@ -379,11 +380,11 @@ def prepare_restore(
         raise InputError(f"{source} is the database itself; choose a backup file.")
     key = passphrase if is_encrypted_file(source) else None
     validate_file(source, key, integrity=False)  # quick: readable, netdesk, not newer
-    staged = _private_tmp(target)
+    staged = private_tmp(target)
     try:
         copy_database(source, staged, key, progress)
     except BaseException as exc:
-        _remove(staged)
+        remove_database_files(staged)
         if isinstance(exc, UserError) or not isinstance(exc, Exception):
             raise
         # unreadable pages: sqlite3's or sqlcipher3's DatabaseError
@@ -391,7 +392,7 @@ def prepare_restore(
     try:  # the full check runs on the very bytes that will be installed
         validated = validate_file(staged, key, label=source)
     except BaseException:
-        _remove(staged)
+        remove_database_files(staged)
         raise
     prepared = PreparedRestore(source, target, staged, validated, None, key, current_passphrase)
     if safety_copy:
@@ -421,12 +422,12 @@ def install_restore(prepared: PreparedRestore, reopen: bool = True) -> RestoreRe
     if bound_here:
         close_database()
     try:
-        _only_user(target, prepared.current_passphrase)
+        ensure_only_user(target, prepared.current_passphrase)
         Path(f"{target}-wal").unlink(missing_ok=True)
         Path(f"{target}-shm").unlink(missing_ok=True)
         os.replace(prepared.staged, target)
         os.chmod(target, 0o600)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         prepared.discard()
         if bound_here and reopen:

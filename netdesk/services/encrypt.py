@@ -46,22 +46,22 @@ def _convert(db_path: Path, src_key: str | None, dst_key: str | None, kind: str)
     bound = database.obj is not None and database.database not in (None, ":memory:")
     bound_here = bound and Path(database.database).resolve() == db_path.resolve()
     safety = backups.copy_database(
-        db_path, backup_dir(db_path) / f"{kind}-{backups._stamp()}.sqlite3", src_key
+        db_path, backup_dir(db_path) / f"{kind}-{backups.stamp()}.sqlite3", src_key
     )
-    staged = backups._private_tmp(db_path)
+    staged = backups.private_tmp(db_path)
     try:
         _export(db_path, src_key, staged, dst_key or "")
         checked = backups.validate_file(staged, dst_key)
         if bound_here:
             close_database()
-        backups._only_user(db_path, src_key)
+        backups.ensure_only_user(db_path, src_key)
         Path(f"{db_path}-wal").unlink(missing_ok=True)
         Path(f"{db_path}-shm").unlink(missing_ok=True)
         os.replace(staged, db_path)
         os.chmod(db_path, 0o600)
-        backups._fsync_dir(db_path.parent)
+        backups.fsync_dir(db_path.parent)
     except BaseException:
-        backups._remove(staged)
+        backups.remove_database_files(staged)
         if bound_here and database.is_closed():
             open_database(db_path, passphrase=src_key)
         raise
