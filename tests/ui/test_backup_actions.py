@@ -4,58 +4,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from netdesk.models import Contact, close_database
 from netdesk.models.encryption import encryption_available
 from netdesk.services import backup as backups
 from netdesk.services.contacts import create_contact
 from netdesk.ui import backup_actions
-
-
-class _Answerer(QObject):
-    """Answers the next dialog of ``kind`` when it is shown (it opens later, from a signal)."""
-
-    def __init__(self, kind, act):
-        super().__init__()
-        self.kind, self.act, self.seen = kind, act, []
-
-    def eventFilter(self, obj, event):
-        shown = event.type() == QEvent.Type.Show and isinstance(obj, self.kind)
-        if shown and obj.isWindow() and not self.seen:
-            self.seen.append(obj)
-            QTimer.singleShot(0, lambda: self.act(obj))
-        return False
-
-
-_answerers: list = []
-
-
-def answer_modal(qtbot, kind, act) -> list:
-    answerer = _Answerer(kind, act)
-    QApplication.instance().installEventFilter(answerer)
-    _answerers.append(answerer)
-    return answerer.seen
-
-
-@pytest.fixture(autouse=True)
-def _remove_answerers():
-    yield
-    app = QApplication.instance()
-    while _answerers:
-        app.removeEventFilter(_answerers.pop())
-
-
-def click(text):
-    def act(box: QMessageBox):
-        for b in box.buttons():
-            if b.text().replace("&", "") == text:
-                b.click()
-                return
-        raise AssertionError(f"no {text!r} button in {[b.text() for b in box.buttons()]}")
-
-    return act
+from tests.ui.dialogs import answer_modal, click, remove_answerers  # noqa: F401
 
 
 def test_backup_now_writes_a_consistent_copy(window, qtbot, tmp_path):
