@@ -145,3 +145,41 @@ def test_without_sqlcipher_the_app_says_so_and_plain_files_keep_working(
     assert UNAVAILABLE_MESSAGE in capsys.readouterr().err
     assert main(["--db", str(path), "contacts"]) == 0
     assert "Ana Silva" in capsys.readouterr().out
+
+
+def test_cli_asks_for_the_passphrase_on_a_terminal(tmp_path, cli_env):
+    import os
+    import pty
+
+    path = tmp_path / "tty.sqlite3"
+    open_database(path, passphrase="typed secret")
+    create_contact(name="Ana Silva")
+    close_database()
+    env = {k: v for k, v in cli_env.items() if k != "NETDESK_PASSPHRASE"}
+    env["NETDESK_NO_AUTO_BACKUP"] = "1"
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "netdesk", "--db", str(path), "contacts"],
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+    )
+    os.close(slave)
+    seen = b""
+    while b"Passphrase for" not in seen:
+        seen += os.read(master, 1024)
+    os.write(master, b"typed secret\n")
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 1024)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    assert proc.wait(timeout=60) == 0, out
+    assert b"Ana Silva" in out
+    os.close(master)
