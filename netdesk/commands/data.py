@@ -10,7 +10,7 @@ from netdesk.commands.common import (
 )
 from netdesk.errors import UserError
 from netdesk.models import database
-from netdesk.models.encryption import connect_raw, is_encrypted_file, require_encryption
+from netdesk.models.encryption import is_encrypted_file, require_encryption
 from netdesk.paths import resolve_db_path
 
 
@@ -112,23 +112,12 @@ def list_cmd(args: argparse.Namespace) -> int:
 
 def check_cmd(args: argparse.Namespace) -> int:
     """Works on a damaged file too: a raw connection, no migration, nothing written."""
+    from netdesk.services.backup import check_file
+
     db_path = resolve_db_path(args.db)
     if not db_path.exists():
         raise UserError(f"{db_path}: no such database.")
-    conn = connect_raw(db_path, database_passphrase_for(db_path))
-    try:
-        try:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-            fk = conn.execute("PRAGMA foreign_key_check").fetchall()
-        except Exception as exc:  # sqlite3 or sqlcipher3 DatabaseError
-            raise UserError(
-                f"{db_path} cannot be read ({exc}); restore a backup (netdesk backups)."
-            ) from None
-    finally:
-        conn.close()
-    problems = ([] if rows == ["ok"] else rows) + [
-        f"row {r[1]} of {r[0]} points at a missing {r[2]}" for r in fk[:20]
-    ]
+    problems = check_file(db_path, database_passphrase_for(db_path))
     if problems:
         for p in problems:
             print(p)

@@ -296,14 +296,28 @@ def validate_file(
     return Validated(path, version, contacts, encrypted)
 
 
-def check_database(db: SqliteDatabase | None = None) -> list[str]:
-    """Problems found by ``integrity_check`` and ``foreign_key_check`` (empty = healthy)."""
-    db = db if db is not None else database
-    rows = [r[0] for r in db.execute_sql("PRAGMA integrity_check").fetchall()]
+def check_file(path: str | os.PathLike, passphrase: str | None = None) -> list[str]:
+    """Problems found by ``integrity_check`` and ``foreign_key_check`` (empty = healthy).
+
+    A raw connection, no migration, nothing written: works on a damaged file too.
+    Raises UserError when the file cannot be read at all.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise UserError(f"{path}: no such database.")
+    conn = connect_raw(path, passphrase if is_encrypted_file(path) else None)
+    try:
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+            fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+        except Exception as exc:  # sqlite3 or sqlcipher3 DatabaseError
+            raise UserError(
+                f"{path} cannot be read ({exc}); restore a backup (netdesk backups)."
+            ) from None
+    finally:
+        conn.close()
     problems = [] if rows == ["ok"] else rows
-    fk = db.execute_sql("PRAGMA foreign_key_check").fetchall()
-    problems += [f"row {r[1]} of {r[0]} points at a missing {r[2]}" for r in fk[:20]]
-    return problems
+    return problems + [f"row {r[1]} of {r[0]} points at a missing {r[2]}" for r in fk[:20]]
 
 
 def ensure_only_user(path: Path, passphrase: str | None) -> None:
