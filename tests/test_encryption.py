@@ -183,3 +183,27 @@ def test_cli_asks_for_the_passphrase_on_a_terminal(tmp_path, cli_env):
     assert proc.wait(timeout=60) == 0, out
     assert b"Ana Silva" in out
     os.close(master)
+
+
+def test_the_key_is_derived_once_per_file_not_per_connection(encrypted):
+    from netdesk.models import encryption
+
+    encryption._derived_key.cache_clear()
+    for _ in range(3):  # e.g. three worker threads, each with its own connection
+        encryption.connect_raw(encrypted, "correct horse").close()
+    info = encryption._derived_key.cache_info()
+    assert info.misses == 1 and info.hits == 2
+
+
+def test_when_the_shortcut_key_is_wrong_the_passphrase_still_opens(encrypted, monkeypatch):
+    """If this SQLCipher derived keys differently, the fallback keys with the passphrase."""
+    from netdesk.models import encryption
+
+    encryption._derived_key.cache_clear()
+    monkeypatch.setattr(encryption, "KDF_ITERATIONS", 1000)  # a different KDF setting
+    conn = encryption.connect_raw(encrypted, "correct horse")
+    assert conn.execute("SELECT count(*) FROM contact").fetchone()[0] == 1
+    conn.close()
+    with pytest.raises(WrongPassphrase):
+        encryption.connect_raw(encrypted, "not it")
+    encryption._derived_key.cache_clear()

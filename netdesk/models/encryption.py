@@ -7,6 +7,8 @@ A wrong passphrase is a :class:`WrongPassphrase`, a message rather than a traceb
 """
 
 import contextlib
+import functools
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,58 @@ def _wrong(path: Any) -> WrongPassphrase:
     )
 
 
+# SQLCipher 4's defaults: PBKDF2-HMAC-SHA512, 256,000 iterations, a 256-bit key.
+KDF_ITERATIONS = 256_000
+SALT_BYTES = 16
+
+
+@functools.lru_cache(maxsize=8)
+def _derived_key(passphrase: str, salt: bytes) -> str:
+    """The key SQLCipher derives from ``passphrase`` and the file's salt, as hex.
+
+    Deriving is slow on purpose (~0.4 s); caching it means one derivation per process
+    and file instead of one per connection (each worker thread opens its own).
+    """
+    key = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ITERATIONS, 32)
+    return key.hex()
+
+
+def _file_salt(path: str | os.PathLike) -> bytes | None:
+    """An existing SQLCipher file starts with its random salt."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(SALT_BYTES)
+    except OSError:
+        return None
+    return head if len(head) == SALT_BYTES and head != SQLITE_HEADER else None
+
+
+def _keyed_connection(path: str | os.PathLike, passphrase: str, timeout: float = 5.0):
+    """A sqlcipher3 connection keyed and checked; WrongPassphrase if the key fails."""
+    from sqlcipher3 import dbapi2 as sqlcipher
+
+    _check_passphrase(passphrase)
+    salt = _file_salt(path)
+    attempts = [f"PRAGMA key='{_quote(passphrase)}'"]
+    if salt is not None:  # fast path first; the passphrase itself if the file uses other settings
+        attempts.insert(0, f"PRAGMA key=\"x'{_derived_key(passphrase, salt)}'\"")
+    for pragma in attempts:
+        conn = sqlcipher.connect(str(path), isolation_level=None, timeout=timeout)
+        try:
+            _quiet(conn)
+            conn.execute(pragma)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlcipher.DatabaseError as exc:
+            conn.close()
+            if "not a database" not in str(exc):
+                raise
+        except BaseException:
+            conn.close()
+            raise
+    raise _wrong(path)
+
+
 def connect_raw(path: str | os.PathLike, passphrase: str | None = None):
     """A DB-API connection to ``path`` (sqlite3, or sqlcipher3 keyed with ``passphrase``).
 
@@ -88,19 +142,7 @@ def connect_raw(path: str | os.PathLike, passphrase: str | None = None):
 
         return sqlite3.connect(str(path), isolation_level=None)
     require_encryption()
-    from sqlcipher3 import dbapi2 as sqlcipher
-
-    conn = sqlcipher.connect(str(path), isolation_level=None)
-    try:
-        _quiet(conn)
-        conn.execute(f"PRAGMA key='{_quote(_check_passphrase(passphrase))}'")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher.DatabaseError as exc:
-        conn.close()
-        if "not a database" in str(exc):
-            raise _wrong(path) from None
-        raise
-    return conn
+    return _keyed_connection(path, passphrase)
 
 
 def _quiet(conn) -> None:
@@ -120,21 +162,14 @@ def make_encrypted_database(
     require_encryption()
     _check_passphrase(passphrase)
     from playhouse.sqlcipher_ext import SqlCipherDatabase
-    from sqlcipher3 import dbapi2 as sqlcipher
 
     class NetdeskCipherDatabase(SqlCipherDatabase):
         def _connect(self):
-            conn = sqlcipher.connect(self.database, isolation_level=None, timeout=self._timeout)
+            conn = _keyed_connection(
+                self.database, self.connect_params["passphrase"], timeout=self._timeout
+            )
             try:
-                _quiet(conn)
-                conn.execute(f"PRAGMA key='{_quote(self.connect_params['passphrase'])}'")
-                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
                 self._add_conn_hooks(conn)
-            except sqlcipher.DatabaseError as exc:
-                conn.close()
-                if "not a database" in str(exc):
-                    raise _wrong(self.database) from None
-                raise
             except BaseException:
                 conn.close()
                 raise
