@@ -256,7 +256,13 @@ def test_cli_backup_restore_backups_and_check(db_path, tmp_path, capsys):
     assert names_in(db_path) == ["Ana Silva"]
     assert main(["--db", str(db_path), "backups"]) == 0
     listing = capsys.readouterr().out
-    assert "before-restore" in listing and "auto" in listing
+    assert "before-restore" in listing and "auto" in listing and "\tplain\t" in listing
+    assert main(["--db", str(db_path), "backups", "--json"]) == 0
+    import json
+
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["kind"] for r in rows} >= {"auto", "before-restore"}
+    assert all(r["encrypted"] is False for r in rows)
     assert main(["--db", str(db_path), "check"]) == 0
     assert "passed the integrity check" in capsys.readouterr().out
 

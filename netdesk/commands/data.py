@@ -97,7 +97,13 @@ def list_cmd(args: argparse.Namespace) -> int:
     if args.json:
         print_json(
             [
-                {"path": str(b.path), "kind": b.kind, "taken_at": b.taken_at, "size": b.size}
+                {
+                    "path": str(b.path),
+                    "kind": b.kind,
+                    "taken_at": b.taken_at,
+                    "size": b.size,
+                    "encrypted": is_encrypted_file(b.path),
+                }
                 for b in found
             ]
         )
@@ -106,7 +112,8 @@ def list_cmd(args: argparse.Namespace) -> int:
         print(f"No backups yet in {db_path.parent / 'backups'}.")
         return 0
     for b in found:
-        print(f"{b.taken_at:%Y-%m-%d %H:%M:%S}\t{b.kind}\t{_size(b.size)}\t{b.path}")
+        lock = "encrypted" if is_encrypted_file(b.path) else "plain"
+        print(f"{b.taken_at:%Y-%m-%d %H:%M:%S}\t{b.kind}\t{_size(b.size)}\t{lock}\t{b.path}")
     return 0
 
 
