@@ -167,3 +167,35 @@ def test_formula_cells_survive_import_as_text_and_export_escaped(seeded, tmp_pat
 
     rows = [[n] for n in sorted(names)]
     assert read_csv_text(csv_text(["Name"], rows))[1:] == rows
+
+
+def test_csv_written_with_formula_escaping_reimports_exactly(seeded, tmp_path, capsys):
+    """netdesk's escaped CSV, read back by the real importer, gives the same values."""
+    pytest.importorskip("netdesk.services.csv_import")
+    from netdesk.services.safe_text import FORMULA_TRIGGERS, write_csv
+
+    people = [
+        ('=HYPERLINK("http://evil.example","x")', "Formula", "f1@example.org", "+Org", "@Lead"),
+        ("-Minus", "O'Brien", "f2@example.org", "=1+1", "Nurse"),
+        ("'Quoted", "Zoë", "f3@example.org", "'=x", "-RN"),
+    ]
+    path = write_csv(
+        tmp_path / "roundtrip.csv",
+        ["First Name", "Last Name", "Email Address", "Company", "Position"],
+        people,
+    )
+    raw = path.read_text(encoding="utf-8-sig")
+    assert not any(
+        cell.startswith(FORMULA_TRIGGERS) for line in raw.splitlines() for cell in line.split(",")
+    )
+    code, out, err = _import(seeded, path, capsys)
+    assert code == 0, err
+    conn = sqlite3.connect(seeded)
+    got = conn.execute(
+        "SELECT c.given_name, c.family_name, m.value, o.name, c.title FROM contact c "
+        "JOIN contact_method m ON m.contact_id = c.id AND m.kind = 'email' "
+        "LEFT JOIN organization o ON o.id = c.organization_id "
+        "WHERE m.value LIKE 'f%@example.org' ORDER BY m.value"
+    ).fetchall()
+    conn.close()
+    assert got == people
