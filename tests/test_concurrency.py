@@ -170,3 +170,45 @@ def test_optimistic_transaction_rereads_after_a_concurrent_write(db, db_path):
     other.close()
     assert seen == [0, 10]
     assert get_setting("counter") == 11  # not 1: the concurrent update was not lost
+
+
+def test_real_netdesk_add_processes_in_loops_beside_a_lock_holder(db, db_path, cli_env):
+    """The literal case: `python -m netdesk add` started again and again from two loops."""
+    import threading
+
+    env = dict(cli_env, NETDESK_NO_AUTO_BACKUP="1")
+    holder = _spawn(HOLDER, db_path, 10, env=env)
+    assert holder.stdout.readline().strip() == "ready"
+    failures = []
+
+    def loop(who: str) -> None:
+        for i in range(5):
+            run = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "netdesk",
+                    "--db",
+                    str(db_path),
+                    "add",
+                    "--name",
+                    f"{who} Loop{i}",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if run.returncode != 0 or run.stderr:
+                failures.append((who, i, run.returncode, run.stderr))
+
+    threads = [threading.Thread(target=loop, args=(w,)) for w in ("A", "B")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert holder.wait(timeout=120) == 0
+    assert failures == []
+    conn = sqlite3.connect(db_path)
+    names = {r[0] for r in conn.execute("SELECT display_name FROM contact")}
+    conn.close()
+    assert names == {f"{w} Loop{i}" for w in "AB" for i in range(5)}
