@@ -6,6 +6,9 @@ triggers, so every writer (GUI, CLI, importer) keeps it correct without thinking
 about it.
 """
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
 from peewee import SqliteDatabase
 
 _NAME = (
@@ -67,3 +70,43 @@ def rebuild_search_index(db: SqliteDatabase) -> None:
         "INSERT INTO contact_search(rowid, name, org, methods) "
         f"SELECT c.id, {name}, {org}, {methods} FROM contact AS c"
     )
+
+
+@contextmanager
+def search_triggers_suspended(db: SqliteDatabase) -> Iterator[None]:
+    """Bulk writers (the importer): no per-row trigger work inside this block.
+
+    Use inside ``db.atomic()`` and call :func:`reindex_contacts` for every contact
+    written meanwhile; DDL is transactional in SQLite, so other connections never see
+    the triggers missing and a rollback brings them back.
+    """
+    names = [
+        row[0]
+        for row in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'contact_search_%'"
+        )
+    ]
+    for name in names:
+        db.execute_sql(f'DROP TRIGGER "{name}"')
+    try:
+        yield
+    finally:
+        for sql in SCHEMA[1:]:
+            db.execute_sql(sql)
+
+
+def reindex_contacts(db: SqliteDatabase, ids: Iterable[int]) -> None:
+    """Recompute the search rows of these contacts (after writes without triggers)."""
+    name = _NAME.replace("new.", "c.")
+    org = _ORG.replace("new.", "c.")
+    methods = _METHODS.format(id="c.id")
+    ids = list(ids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ", ".join("?" for _ in chunk)
+        db.execute_sql(f"DELETE FROM contact_search WHERE rowid IN ({marks})", chunk)
+        db.execute_sql(
+            "INSERT INTO contact_search(rowid, name, org, methods) "
+            f"SELECT c.id, {name}, {org}, {methods} FROM contact AS c WHERE c.id IN ({marks})",
+            chunk,
+        )

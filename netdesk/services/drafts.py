@@ -1,0 +1,130 @@
+"""What a parsed card or CSV row becomes before it touches the database.
+
+Parsers (vCard, CSV) produce :class:`ContactDraft` objects; the planner matches them
+and the committer writes them. Drafts are plain picklable data so the parse can run
+in another process.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# Limits enforced by every parser (documented in docs/import.md).
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_CARDS = 200_000
+MAX_PROPERTY_CHARS = 1024 * 1024
+MAX_CARD_CHARS = 2 * 1024 * 1024
+MAX_PHOTO_BYTES = 256 * 1024
+MAX_ORIGINAL_CHARS = 20_000  # original text kept with a problem
+
+DRAFT_FIELDS = (
+    "display_name",
+    "given_name",
+    "family_name",
+    "additional_names",
+    "prefix",
+    "suffix",
+    "credentials",
+    "role",
+    "specialty",
+    "title",
+    "organization",
+    "department",
+    "npi",
+    "notes",
+    "photo_url",
+    "birthday",
+    "anniversary",
+    "uid",
+)
+
+
+@dataclass
+class DraftMethod:
+    kind: str  # email, phone, url, social, impp
+    value: str
+    label: str = ""
+    preferred: bool = False
+
+
+@dataclass
+class DraftAddress:
+    label: str = ""
+    street: str = ""
+    locality: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+    po_box: str = ""
+    extended: str = ""
+
+    def key(self) -> tuple:
+        """What makes two addresses the same place (label aside)."""
+        parts = (self.street, self.locality, self.region, self.postal_code, self.country)
+        return tuple(p.casefold().strip() for p in (*parts, self.po_box, self.extended))
+
+
+@dataclass
+class ContactDraft:
+    """One contact as read from a file, with where it came from."""
+
+    file: str = ""
+    card: int = 0  # 1-based card or row number
+    line: int = 0  # 1-based line where it starts
+    original: str = ""
+    display_name: str = ""
+    given_name: str = ""
+    family_name: str = ""
+    additional_names: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    credentials: str = ""
+    role: str = ""
+    specialty: str = ""
+    title: str = ""
+    organization: str = ""
+    department: str = ""
+    npi: str = ""
+    notes: str = ""
+    photo: bytes | None = None
+    photo_url: str = ""
+    birthday: date | None = None
+    anniversary: date | None = None
+    uid: str = ""
+    methods: list[DraftMethod] = field(default_factory=list)
+    addresses: list[DraftAddress] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # imported anyway, but reported
+
+    @property
+    def name(self) -> str:
+        if self.display_name:
+            return self.display_name
+        return " ".join(p for p in (self.given_name, self.family_name) if p)
+
+    def label(self) -> str:
+        """How to refer to this card in a list: name, else org, else first email."""
+        if self.name:
+            return self.name
+        if self.organization:
+            return self.organization
+        return self.methods[0].value if self.methods else f"card {self.card}"
+
+    def is_empty(self) -> bool:
+        return not (self.name or self.organization or self.methods)
+
+
+@dataclass
+class ParseProblem:
+    """A card or row that could not be read at all."""
+
+    file: str
+    card: int
+    line: int
+    message: str
+    original: str = ""
+
+
+def clip_original(text: str) -> str:
+    if len(text) <= MAX_ORIGINAL_CHARS:
+        return text
+    return text[:MAX_ORIGINAL_CHARS] + "\n… (cut: the card is longer than this)"

@@ -1,0 +1,872 @@
+"""Import planning, committing and undoing.
+
+:func:`plan_import` reads files into drafts and decides, without writing, what each
+becomes: a new contact, a merge into a duplicate (certain or possible, with the
+field-by-field differences), an identical card to skip, or a problem.
+:func:`commit_plan` writes a plan in one transaction as one ImportBatch, recording
+every change so :func:`undo_import` can reverse exactly that batch.
+"""
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from peewee import JOIN, AutoField, CharField, IntegerField, TextField
+
+from netdesk.errors import InputError, NotFound, UserError
+from netdesk.models import (
+    EVENT_KINDS,
+    Address,
+    Contact,
+    ContactMethod,
+    ContactTag,
+    Event,
+    EventAttendance,
+    ImportBatch,
+    ImportChange,
+    ImportIssue,
+    Interaction,
+    Organization,
+    Tag,
+    database,
+    utcnow,
+)
+from netdesk.models.contact import make_sort_key
+from netdesk.models.search_index import reindex_contacts, search_triggers_suspended
+from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text, tag_named
+from netdesk.services.credentials import merge_credentials
+from netdesk.services.dedupe import MatchIndex, normalized, select_in
+from netdesk.services.drafts import ContactDraft, ParseProblem
+from netdesk.services.progress import NO_PROGRESS, Progress
+
+# Fields a merge may fill when empty; a different non-empty value is a conflict.
+MERGE_FIELDS = (
+    "display_name",
+    "given_name",
+    "family_name",
+    "additional_names",
+    "prefix",
+    "suffix",
+    "role",
+    "specialty",
+    "title",
+    "organization",
+    "department",
+    "npi",
+    "photo_url",
+    "birthday",
+    "anniversary",
+    "uid",
+    "photo",
+)
+_PLAN_BATCH = 500
+VCARD_SUFFIXES = (".vcf", ".vcard")
+
+
+@dataclass
+class FieldChoice:
+    """A field both sides fill differently; the existing value wins unless chosen."""
+
+    field: str
+    existing: Any
+    incoming: Any
+    use_incoming: bool = False
+
+
+@dataclass
+class PlanEntry:
+    draft: ContactDraft
+    action: str  # "new", "merge" or "skip"
+    status: str  # "new", "duplicate" (certain), "possible", "identical"
+    reason: str = ""
+    target_id: int | None = None  # existing contact
+    target_entry: int | None = None  # earlier entry of this plan (same person twice)
+    fills: dict[str, Any] = field(default_factory=dict)
+    conflicts: list[FieldChoice] = field(default_factory=list)
+    additions: list[str] = field(default_factory=list)  # "email x", "tag y" (for review)
+
+
+@dataclass
+class ImportPlan:
+    files: list[str]
+    entries: list[PlanEntry] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    source: str = ""
+    file_hash: str = ""
+
+    def with_status(self, status: str) -> list[PlanEntry]:
+        return [e for e in self.entries if e.status == status]
+
+    def warnings(self) -> list[ParseProblem]:
+        """Per-card notes (a photo left out, a date unreadable) for cards imported anyway."""
+        return [
+            ParseProblem(e.draft.file, e.draft.card, e.draft.line, w, e.draft.original)
+            for e in self.entries
+            for w in e.draft.warnings
+        ]
+
+    def all_problems(self) -> list[ParseProblem]:
+        return sorted([*self.problems, *self.warnings()], key=lambda p: (p.file, p.card, p.line))
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": sum(e.action == "new" for e in self.entries),
+            "merged": sum(e.action == "merge" for e in self.entries),
+            "skipped": sum(e.action == "skip" for e in self.entries),
+            "problems": len(self.all_problems()),
+        }
+
+
+@dataclass
+class ContactState:
+    """What a contact already has, to compare a draft against."""
+
+    fields: dict[str, Any]
+    credentials: str
+    notes: str
+    methods: set[tuple[str, str]]
+    tags: set[str]
+    addresses: set[tuple]
+
+
+# ----------------------------------------------------------------------------- reading
+def read_drafts(
+    path: str | Path, progress: Progress = NO_PROGRESS, workers: int = 1, mapping=None
+) -> tuple[str, Iterator[ContactDraft | ParseProblem]]:
+    """(source kind, drafts) for one file, choosing the reader by extension or content."""
+    from netdesk.services import csv_import, vcard
+    from netdesk.services.textfile import check_file
+
+    p = check_file(path)
+    if p.suffix.lower() == ".csv":
+        source, rows = csv_import.parse_csv(p, progress, mapping=mapping)
+        return source, rows
+    if p.suffix.lower() in VCARD_SUFFIXES:
+        return "vcard", vcard.parse_vcards(p, progress, workers)
+    with open(p, "rb") as fh:
+        head = fh.read(4096).lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \r\n\t").upper()
+    if head.replace(b"\x00", b"").startswith(b"BEGIN:VCARD"):
+        return "vcard", vcard.parse_vcards(p, progress, workers)
+    raise InputError(f"{p}: not a vCard (.vcf) or CSV (.csv) file; netdesk imports those two.")
+
+
+def file_hash(paths: Sequence[str | Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1024 * 1024):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ----------------------------------------------------------------------------- planning
+def plan_import(
+    paths: Sequence[str | Path],
+    progress: Progress = NO_PROGRESS,
+    workers: int = 1,
+    mappings: dict[str, dict[str, str]] | None = None,
+) -> ImportPlan:
+    """Read every file and decide what each card becomes; writes nothing.
+
+    Raises InputError when a file is unusable (missing, empty, not a vCard/CSV, no
+    cards), so nothing is planned from a half-understood input.
+    """
+    if not paths:
+        raise InputError("No file to import.")
+    plan = ImportPlan(files=[str(p) for p in paths])
+    index = MatchIndex()
+    sources = []
+    for path in paths:
+        mapping = (mappings or {}).get(str(path))
+        source, results = read_drafts(path, progress, workers, mapping)
+        sources.append(source)
+        seen = 0
+        batch: list[ContactDraft] = []
+        for result in results:
+            seen += 1
+            if isinstance(result, ParseProblem):
+                plan.problems.append(result)
+                continue
+            batch.append(result)
+            if len(batch) >= _PLAN_BATCH:
+                _plan_batch(plan, index, batch)
+                batch = []
+                progress.step(len(plan.entries), 0, f"Checked {len(plan.entries):,} contacts…")
+        _plan_batch(plan, index, batch)
+        if seen == 0:
+            raise InputError(f"{path}: no cards or rows to import.")
+    plan.source = "+".join(dict.fromkeys(sources))
+    plan.file_hash = file_hash(paths)
+    return plan
+
+
+def _plan_batch(plan: ImportPlan, index: MatchIndex, drafts: list[ContactDraft]) -> None:
+    if not drafts:
+        return
+    index.prepare(drafts)
+    matched = []
+    for draft in drafts:  # one at a time: a card can match an earlier card of this batch
+        match = index.match(draft)
+        number = len(plan.entries) + len(matched)
+        index.add(draft, number, match.contact_id if match and match.certain else None)
+        matched.append((draft, match))
+    states = load_states({m.contact_id for _, m in matched if m and m.contact_id})
+    for draft, match in matched:
+        if not draft.warnings:
+            draft.original = ""  # only problems need the text; keeps memory flat
+        if match is None:
+            plan.entries.append(PlanEntry(draft, "new", "new"))
+            continue
+        if match.contact_id is not None:
+            entry = PlanEntry(draft, "merge", "duplicate", match.reason, target_id=match.contact_id)
+            compare_to = states[match.contact_id]
+        else:
+            entry = PlanEntry(draft, "merge", "duplicate", match.reason, target_entry=match.entry)
+            compare_to = state_of_draft(plan.entries[match.entry].draft)
+        _diff(entry, compare_to)
+        if not match.certain:
+            entry.status, entry.action = "possible", "new"
+        elif not (entry.fills or entry.conflicts or entry.additions):
+            entry.status, entry.action = "identical", "skip"
+        plan.entries.append(entry)
+
+
+_STATE_COLUMNS = [f for f in MERGE_FIELDS if f != "organization"]
+
+
+def load_states(ids: set[int]) -> dict[int, ContactState]:
+    """Bulk-load what the matched contacts already have (a few indexed queries per batch)."""
+    states: dict[int, ContactState] = {}
+    fields = [Contact._meta.fields[f] for f in _STATE_COLUMNS]
+    columns = ", ".join(f'c."{f.column_name}"' for f in fields)
+    sql = (
+        f"SELECT c.id, {columns}, c.credentials, c.notes, COALESCE(o.name, '') FROM contact c "
+        "LEFT JOIN organization o ON o.id = c.organization_id WHERE c.id"
+    )
+    for row in select_in(sql, sorted(ids)):
+        values = {f.name: f.python_value(v) for f, v in zip(fields, row[1:], strict=False)}
+        values["organization"] = row[-1]
+        states[row[0]] = ContactState(values, row[-3], row[-2], set(), set(), set())
+    sql = "SELECT contact_id, kind, normalized FROM contact_method WHERE contact_id"
+    for cid, kind, norm in select_in(sql, sorted(states)):
+        states[cid].methods.add((kind, norm))
+    sql = "SELECT ct.contact_id, t.name FROM contact_tag ct JOIN tag t ON t.id = ct.tag_id WHERE ct.contact_id"
+    for cid, name in select_in(sql, sorted(states)):
+        states[cid].tags.add(name.casefold())
+    sql = (
+        "SELECT contact_id, street, locality, region, postal_code, country, po_box, extended "
+        "FROM address WHERE contact_id"
+    )
+    for row in select_in(sql, sorted(states)):
+        states[row[0]].addresses.add(tuple((p or "").casefold().strip() for p in row[1:]))
+    return states
+
+
+def _address_key(a) -> tuple:
+    parts = (a.street, a.locality, a.region, a.postal_code, a.country, a.po_box, a.extended)
+    return tuple(p.casefold().strip() for p in parts)
+
+
+def state_of_draft(draft: ContactDraft) -> ContactState:
+    return ContactState(
+        {f: getattr(draft, f) for f in MERGE_FIELDS},
+        draft.credentials,
+        draft.notes,
+        {(m.kind, normalized(m.kind, m.value)) for m in draft.methods},
+        {t.casefold() for t in draft.tags},
+        {a.key() for a in draft.addresses},
+    )
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a.strip().casefold() == b.strip().casefold()
+    return a == b
+
+
+def _diff(entry: PlanEntry, state: ContactState) -> None:
+    """What merging the draft into ``state`` would fill, conflict on and add."""
+    draft = entry.draft
+    for name in MERGE_FIELDS:
+        incoming = getattr(draft, name)
+        existing = state.fields.get(name)
+        if incoming in (None, "", b""):
+            continue
+        if existing in (None, "", b""):
+            entry.fills[name] = incoming
+        elif not _same(existing, incoming):
+            entry.conflicts.append(FieldChoice(name, existing, incoming))
+    credentials = merge_credentials(state.credentials, draft.credentials)
+    if credentials != merge_credentials(state.credentials):
+        entry.additions.append(f"credentials {draft.credentials}")
+    if draft.notes and draft.notes.strip() not in state.notes:
+        entry.additions.append("notes")
+    for m in draft.methods:
+        if (m.kind, normalized(m.kind, m.value)) not in state.methods:
+            entry.additions.append(f"{m.kind} {m.value}")
+    for t in draft.tags:
+        if t.casefold() not in state.tags:
+            entry.additions.append(f"tag {t}")
+    for a in draft.addresses:
+        if a.key() not in state.addresses:
+            entry.additions.append(f"address {a.street or a.locality}".strip())
+
+
+# ----------------------------------------------------------------------------- committing
+@dataclass
+class _Writer:
+    """Caches and the batch being written; one per commit."""
+
+    batch: ImportBatch
+    event: Event | None
+    tag: Tag | None
+    orgs: dict[str, int | None] = field(default_factory=dict)
+    tags: dict[str, int] = field(default_factory=dict)
+    pending: dict[Any, list[tuple]] = field(default_factory=dict)
+    last_contact_id: int | None = None
+
+    def next_contact_id(self) -> int:
+        """Ids for new contacts, so they can be written in bulk.
+
+        Safe because the batch row is already written: this transaction holds SQLite's
+        write lock, so no other connection can insert a contact until it ends.
+        """
+        if self.last_contact_id is None:
+            self.last_contact_id = database.execute_sql(
+                'SELECT COALESCE(MAX("id"), 0) FROM "contact"'
+            ).fetchone()[0]
+        self.last_contact_id += 1
+        return self.last_contact_id
+
+    def insert(self, model, row: dict[str, Any]) -> int:
+        """One row through a plain cursor (peewee's query builder costs more than SQLite)."""
+        sql, values = _insert_sql(model, row)
+        return database.execute_sql(sql, values).lastrowid
+
+    def buffer(self, model, row: dict[str, Any]) -> None:
+        """A row whose id nobody needs; written in bulk by :meth:`flush`."""
+        sql, values = _insert_sql(model, row, ignore=model in (EventAttendance, ContactTag))
+        self.pending.setdefault(sql, []).append(values)
+
+    def flush(self) -> None:
+        cursor = database.cursor()
+        for sql, rows in self.pending.items():
+            cursor.executemany(sql, rows)
+        self.pending.clear()
+
+    def org_id(self, name: str) -> int | None:
+        name = clean_text(name)
+        if not name:
+            return None
+        key = name.casefold()
+        if key not in self.orgs:
+            org = Organization.get_or_none(Organization.name == name)
+            self.orgs[key] = (org or Organization.create(name=name)).id
+        return self.orgs[key]
+
+    def tag_id(self, name: str) -> int | None:
+        name = clean_text(name, 100)
+        if not name:
+            return None
+        key = name.casefold()
+        if key not in self.tags:
+            self.tags[key] = tag_named(name).id
+        return self.tags[key]
+
+
+_SQL_CACHE: dict[tuple, tuple[str, list]] = {}
+_PLAIN = (CharField, TextField, IntegerField, AutoField)
+
+
+def _insert_sql(model, row: dict[str, Any], ignore: bool = False) -> tuple[str, list]:
+    """INSERT text and values for ``row`` with every other column at its model default."""
+    key = (model, ignore, "id" in row)
+    if key not in _SQL_CACHE:
+        fields = [f for f in model._meta.sorted_fields if f.name != "id" or "id" in row]
+        columns = ", ".join(f'"{f.column_name}"' for f in fields)
+        marks = ", ".join("?" for _ in fields)
+        verb = "INSERT OR IGNORE" if ignore else "INSERT"
+        sql = f'{verb} INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+        # text and numbers go to SQLite as they are; dates, booleans, keys through peewee
+        adapt = [(f, None if type(f) in _PLAIN else f.db_value) for f in fields]
+        _SQL_CACHE[key] = (sql, adapt)
+    sql, adapt = _SQL_CACHE[key]
+    now = utcnow()  # one timestamp per row, not one per default
+    values = []
+    for f, db_value in adapt:
+        if f.name in row:
+            value = row[f.name]
+        elif f.default is utcnow:
+            value = now
+        elif callable(f.default):
+            value = f.default()
+        else:
+            value = f.default
+        if db_value is not None and value is not None:
+            value = db_value(value)
+        values.append(value)
+    return sql, values
+
+
+def commit_plan(
+    plan: ImportPlan,
+    *,
+    event_name: str = "",
+    event_kind: str = "conference",
+    event_date: date | None = None,
+    tag: str = "",
+    progress: Progress = NO_PROGRESS,
+) -> ImportBatch:
+    """Write the plan in one transaction as one ImportBatch; a cancel writes nothing."""
+    if event_kind not in EVENT_KINDS:
+        raise InputError(f"Event kind {event_kind!r} is not one of: {', '.join(EVENT_KINDS)}.")
+    event_name = clean_text(event_name, 200)
+    total = len(plan.entries)
+    with database.atomic():
+        event, new_event = (
+            _event(event_name, event_kind, event_date) if event_name else (None, False)
+        )
+        counts = plan.counts()
+        batch = ImportBatch.create(
+            file_names="\n".join(plan.files),
+            file_hash=plan.file_hash,
+            source=plan.source,
+            event=event,
+            tag=clean_text(tag, 100),
+            created_count=counts["created"],
+            merged_count=counts["merged"],
+            skipped_count=counts["skipped"],
+            problem_count=counts["problems"],
+        )
+        if new_event:  # so that undo can remove the event too
+            ImportChange.create(batch=batch, action="created_event", before=json.dumps(event.id))
+        writer = _Writer(batch, event, tag_named(tag) if clean_text(tag) else None)
+        with search_triggers_suspended(database.obj):  # ~15x faster; reindexed below
+            contact_ids = _write_entries(writer, plan.entries, progress)
+            reindex_contacts(database.obj, dict.fromkeys(contact_ids))
+        for problem in plan.all_problems():
+            ImportIssue.create(
+                batch=batch,
+                file=problem.file,
+                card=problem.card,
+                line=problem.line,
+                message=problem.message,
+                original=problem.original,
+            )
+        progress.step(total, total, "Saved.")
+    batch.contact_ids = list(dict.fromkeys(contact_ids))
+    return batch
+
+
+def _event(name: str, kind: str, when: date | None) -> tuple[Event, bool]:
+    """The event with this name and date, and whether it had to be created."""
+    same_date = Event.start_date == when if when else Event.start_date.is_null()
+    event = Event.get_or_none((Event.name == name) & same_date)
+    if event is not None:
+        return event, False
+    return Event.create(name=name, kind=kind, start_date=when), True
+
+
+def _write_entries(w: _Writer, entries: list[PlanEntry], progress: Progress) -> list[int]:
+    """New contacts first (in bulk), then merges and skips, which may target them."""
+    total = len(entries)
+    ids: list[int | None] = [None] * total
+    for number, entry in enumerate(entries):
+        if number % 200 == 0:
+            progress.step(number, total, f"Saving {number:,} of {total:,}…")
+        if entry.action == "new":
+            ids[number] = _create_linked(w, entry.draft)
+    w.flush()
+    targets: dict[int, int] = {}
+    for number, entry in enumerate(entries):
+        if entry.action != "new":
+            targets[number] = (
+                entry.target_id if entry.target_id is not None else ids[entry.target_entry]
+            )
+            ids[number] = targets[number]
+    loaded = _load_targets(set(targets.values()))
+    for number, target in targets.items():
+        if number % 200 == 0:
+            progress.step(number, total, f"Merging {number:,} of {total:,}…")
+        if target in loaded:
+            _merge_entry(w, entries[number], loaded[target])
+        else:  # deleted while the user reviewed: import it as new
+            ids[number] = _create_linked(w, entries[number].draft)
+    w.flush()
+    return [i for i in ids if i is not None]
+
+
+def _create_linked(w: _Writer, draft: ContactDraft) -> int:
+    contact_id = _create(w, draft)
+    w.buffer(ImportChange, {"batch": w.batch.id, "contact": contact_id, "action": "created"})
+    if w.event is not None:
+        row = {"contact": contact_id, "event": w.event.id, "import_batch": w.batch.id}
+        w.buffer(EventAttendance, row)
+    if w.tag is not None:
+        w.buffer(ContactTag, {"contact": contact_id, "tag": w.tag.id})
+    return contact_id
+
+
+@dataclass
+class _Target:
+    """A contact being merged into, with what it already has (kept current as we add)."""
+
+    contact: Contact
+    organization: str
+    methods: set[tuple[str, str]] = field(default_factory=set)
+    addresses: set[tuple] = field(default_factory=set)
+    tags: set[int] = field(default_factory=set)
+
+
+def _load_targets(ids: set[int]) -> dict[int, _Target]:
+    out: dict[int, _Target] = {}
+    id_list = sorted(ids)
+    for i in range(0, len(id_list), 500):
+        chunk = id_list[i : i + 500]
+        query = Contact.select(Contact, Organization.name.alias("org_name")).join(
+            Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id)
+        )
+        for contact in query.where(Contact.id.in_(chunk)).objects():
+            out[contact.id] = _Target(contact, contact.org_name or "")
+        methods = ContactMethod.select(
+            ContactMethod.contact, ContactMethod.kind, ContactMethod.normalized
+        ).where(ContactMethod.contact.in_(chunk))
+        for cid, kind, norm in methods.tuples():
+            out[cid].methods.add((kind, norm))
+        for address in Address.select().where(Address.contact.in_(chunk)):
+            out[address.contact_id].addresses.add(_address_key(address))
+        pairs = ContactTag.select(ContactTag.contact, ContactTag.tag).where(
+            ContactTag.contact.in_(chunk)
+        )
+        for cid, tag_id in pairs.tuples():
+            out[cid].tags.add(tag_id)
+    return out
+
+
+def _merge_entry(w: _Writer, entry: PlanEntry, target: _Target) -> None:
+    added: dict[str, list[int]] = {"methods": [], "addresses": [], "contact_tags": []}
+    before = _merge(w, target, entry, added) if entry.action == "merge" else {}
+    contact_id = target.contact.id
+    if w.event is not None:
+        row = {"contact": contact_id, "event": w.event.id, "import_batch": w.batch.id}
+        w.buffer(EventAttendance, row)
+    if w.tag is not None:
+        _add_tag(w, target, w.tag.id, added)
+    if before or any(added.values()):
+        w.buffer(
+            ImportChange,
+            {
+                "batch": w.batch.id,
+                "contact": contact_id,
+                "action": "merged",
+                "before": json.dumps(before),
+                "added": json.dumps(added),
+            },
+        )
+
+
+def _add_tag(w: _Writer, target: _Target, tag_id: int, added: dict[str, list[int]]) -> None:
+    if tag_id not in target.tags:
+        target.tags.add(tag_id)
+        new_id = w.insert(ContactTag, {"contact": target.contact.id, "tag": tag_id})
+        added.setdefault("contact_tags", []).append(new_id)
+
+
+def _create(w: _Writer, d: ContactDraft) -> int:
+    row = {
+        f: clean_text(getattr(d, f))
+        for f in (
+            "display_name",
+            "given_name",
+            "family_name",
+            "additional_names",
+            "prefix",
+            "suffix",
+            "credentials",
+            "role",
+            "specialty",
+            "title",
+            "department",
+            "npi",
+            "photo_url",
+            "uid",
+        )
+    }
+    row.update(
+        notes=clean_text(d.notes, MAX_NOTES_CHARS),
+        photo=d.photo,
+        birthday=d.birthday,
+        anniversary=d.anniversary,
+        organization=w.org_id(d.organization),
+        sort_key=make_sort_key(row["family_name"], row["given_name"], row["display_name"]),
+    )
+    contact_id = w.next_contact_id()
+    w.buffer(Contact, {"id": contact_id, **row})
+    _add_children(w, contact_id, d, set(), set(), {})
+    return contact_id
+
+
+def _add_children(
+    w: _Writer,
+    contact_id: int,
+    d: ContactDraft,
+    have_methods: set,
+    have_addresses: set,
+    added: dict,
+    *,
+    target: "_Target | None" = None,
+) -> None:
+    """Methods, addresses and tags the contact does not have yet (all of them when new).
+
+    On a new contact the first method of each kind is preferred unless the card
+    marked one, and rows are written in bulk (they go with the contact on undo); a
+    merge never changes which method is preferred and records every id it adds.
+    """
+    merging = target is not None
+    marked = {m.kind for m in d.methods if m.preferred}
+    seen_kinds: set[str] = set()
+    rows: list[tuple[Any, dict[str, Any], str]] = []
+    for m in d.methods:
+        value = clean_text(m.value)
+        norm = normalized(m.kind, value)
+        if not value or (m.kind, norm) in have_methods:
+            continue
+        have_methods.add((m.kind, norm))
+        preferred = m.preferred if m.kind in marked else m.kind not in seen_kinds
+        seen_kinds.add(m.kind)
+        row = {
+            "contact": contact_id,
+            "kind": m.kind,
+            "value": value,
+            "label": clean_text(m.label, 100),
+            "normalized": norm,
+            "preferred": preferred and not merging,
+        }
+        rows.append((ContactMethod, row, "methods"))
+    for a in d.addresses:
+        if a.key() in have_addresses:
+            continue
+        have_addresses.add(a.key())
+        row = {"contact": contact_id, "label": clean_text(a.label, 100)}
+        for name in (
+            "street",
+            "locality",
+            "region",
+            "postal_code",
+            "country",
+            "po_box",
+            "extended",
+        ):
+            row[name] = clean_text(getattr(a, name))
+        rows.append((Address, row, "addresses"))
+    for model, row, key in rows:
+        if merging:
+            added.setdefault(key, []).append(w.insert(model, row))
+        else:
+            w.buffer(model, row)
+    for t in d.tags:
+        tag_id = w.tag_id(t)
+        if tag_id is None:
+            continue
+        if target is not None:
+            _add_tag(w, target, tag_id, added)
+        else:
+            w.buffer(ContactTag, {"contact": contact_id, "tag": tag_id})
+
+
+def _merge(w: _Writer, target: _Target, entry: PlanEntry, added: dict) -> dict[str, Any]:
+    """Fill empty fields, add what is new, overwrite only fields the user chose."""
+    d, contact = entry.draft, target.contact
+    before: dict[str, Any] = {}
+    chosen = {c.field for c in entry.conflicts if c.use_incoming}
+    changes: dict[str, Any] = dict(entry.fills)
+    changes.update({c.field: c.incoming for c in entry.conflicts if c.use_incoming})
+    for name, value in changes.items():
+        current = target.organization if name == "organization" else getattr(contact, name)
+        if current not in (None, "", b"") and name not in chosen:
+            continue  # filled since the plan was made: never overwrite
+        before[name] = _jsonable(current)
+        if name == "organization":
+            contact.organization = w.org_id(value)
+            target.organization = clean_text(value)
+        elif name in ("photo", "birthday", "anniversary"):
+            setattr(contact, name, value)
+        else:
+            setattr(contact, name, clean_text(value))
+    credentials = merge_credentials(contact.credentials, d.credentials)
+    if credentials != contact.credentials:
+        before["credentials"] = contact.credentials
+        contact.credentials = credentials
+    if d.notes and d.notes.strip() not in contact.notes:
+        before["notes"] = contact.notes
+        joined = f"{contact.notes}\n\n{d.notes}" if contact.notes else d.notes
+        contact.notes = clean_text(joined, MAX_NOTES_CHARS)
+    if before:
+        changed = {name: getattr(contact, name) for name in before if name != "organization"}
+        if "organization" in before:
+            changed["organization"] = contact.organization_id
+        changed["updated_at"] = utcnow()
+        changed["sort_key"] = make_sort_key(
+            contact.family_name, contact.given_name, contact.display_name
+        )
+        Contact.update(changed).where(Contact.id == contact.id).execute()
+    _add_children(w, contact.id, d, target.methods, target.addresses, added, target=target)
+    return before
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return {"base64": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _from_json(name: str, value: Any) -> Any:
+    if isinstance(value, dict) and "base64" in value:
+        return base64.b64decode(value["base64"])
+    if name in ("birthday", "anniversary") and value:
+        return date.fromisoformat(value)
+    return value
+
+
+# ----------------------------------------------------------------------------- undoing
+def describe_undo(batch_id: int) -> str:
+    """What undoing a batch will do, in words, for the confirmation dialog."""
+    batch = _batch(batch_id)
+    created = batch.changes.where(
+        ImportChange.action == "created", ImportChange.contact.is_null(False)
+    ).count()
+    merged = batch.changes.where(ImportChange.action == "merged").count()
+    history = (
+        Interaction.select()
+        .join(ImportChange, on=(Interaction.contact == ImportChange.contact))
+        .where((ImportChange.batch == batch) & (ImportChange.action == "created"))
+        .count()
+    )
+    text = (
+        f"Undoing this import removes the {created:,} contact(s) it created and reverts the "
+        f"{merged:,} contact(s) it merged into (their earlier values come back, the emails, "
+        f"phones, addresses and tags it added are removed). The 'met at' links it made are "
+        "removed too."
+    )
+    if history:
+        text += f" {history:,} timeline entries added since to the created contacts go with them."
+    return text
+
+
+def _batch(batch_id: int) -> ImportBatch:
+    batch = ImportBatch.get_or_none(ImportBatch.id == batch_id)
+    if batch is None:
+        raise NotFound(f"No import batch {batch_id} (see 'netdesk imports').")
+    return batch
+
+
+def undo_import(batch_id: int) -> dict[str, int]:
+    """Remove what the batch created and revert what it merged, in one transaction."""
+    batch = _batch(batch_id)
+    if batch.undone_at is not None:
+        raise UserError(
+            f"Import batch {batch_id} was already undone on {batch.undone_at:%Y-%m-%d %H:%M} UTC."
+        )
+    removed = reverted = 0
+    with database.atomic():
+        changes = list(batch.changes.order_by(ImportChange.id.desc()))
+        for change in changes:
+            if change.contact_id is None:
+                continue
+            if change.action == "merged":
+                _revert(change)
+                reverted += 1
+        created = [c.contact_id for c in changes if c.action == "created" and c.contact_id]
+        for i in range(0, len(created), 500):
+            removed += Contact.delete().where(Contact.id.in_(created[i : i + 500])).execute()
+        EventAttendance.delete().where(EventAttendance.import_batch == batch).execute()
+        for change in changes:
+            if change.action == "created_event":
+                _drop_event_if_unused(batch, json.loads(change.before))
+        # an update, not save(): the row's event may just have been removed (SET NULL)
+        ImportBatch.update(undone_at=utcnow()).where(ImportBatch.id == batch.id).execute()
+    return {"removed": removed, "reverted": reverted}
+
+
+def _revert(change: ImportChange) -> None:
+    added = json.loads(change.added or "{}")
+    for model, key in (
+        (ContactMethod, "methods"),
+        (Address, "addresses"),
+        (ContactTag, "contact_tags"),
+    ):
+        ids = added.get(key) or []
+        if ids:
+            model.delete().where(model.id.in_(ids)).execute()
+    before = json.loads(change.before or "{}")
+    if not before:
+        return
+    contact = Contact.get_or_none(Contact.id == change.contact_id)
+    if contact is None:
+        return
+    for name, value in before.items():
+        if name == "updated_at":
+            continue
+        if name == "organization":
+            contact.organization = (
+                Organization.get_or_none(Organization.name == value) if value else None
+            )
+        else:
+            setattr(contact, name, _from_json(name, value))
+    contact.save()
+
+
+def _drop_event_if_unused(batch: ImportBatch, event_id: int) -> None:
+    """Remove the event this batch created, unless something else refers to it now."""
+    used = (
+        EventAttendance.select().where(EventAttendance.event == event_id).exists()
+        or ImportBatch.select()
+        .where((ImportBatch.event == event_id) & (ImportBatch.id != batch.id))
+        .exists()
+        or Interaction.select().where(Interaction.event == event_id).exists()
+    )
+    if not used:
+        Event.delete().where(Event.id == event_id).execute()
+
+
+def list_batches() -> list[dict[str, Any]]:
+    """Every import, newest first, as the CLI prints it and the Imports view shows it."""
+    out = []
+    for b in ImportBatch.select().order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc()):
+        out.append(
+            {
+                "id": b.id,
+                "files": [f for f in b.file_names.split("\n") if f],
+                "source": b.source,
+                "event": b.event.name if b.event_id else "",
+                "tag": b.tag,
+                "created_at": b.created_at.isoformat(timespec="seconds"),
+                "created": b.created_count,
+                "merged": b.merged_count,
+                "skipped": b.skipped_count,
+                "problems": b.problem_count,
+                "undone_at": b.undone_at.isoformat(timespec="seconds") if b.undone_at else None,
+            }
+        )
+    return out
+
+
+def batch_problems(batch_id: int) -> list[dict[str, Any]]:
+    batch = _batch(batch_id)
+    return [
+        {
+            "file": i.file,
+            "card": i.card,
+            "line": i.line,
+            "message": i.message,
+            "original": i.original,
+        }
+        for i in batch.issues.order_by(ImportIssue.id)
+    ]

@@ -1,0 +1,565 @@
+"""Reading vCard 2.1, 3.0 and 4.0 files into :class:`ContactDraft` objects, card by card.
+
+The file is split into cards line by line (so every card keeps its number, first
+line and original text, and memory stays flat), each card is parsed by vobject
+without its slow native transform, and the properties are mapped by hand — that is
+where the real-world quirks live: QUOTED-PRINTABLE with CHARSET, Apple ``item1.``
+groups with ``X-ABLabel``, TYPE parameters in every spelling, credentials inside
+names, photos inline or by URL. Big files can be parsed on two processes.
+"""
+
+import base64
+import binascii
+import quopri
+import re
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from vobject.base import VObjectError, parseLine
+
+from netdesk.errors import InputError
+from netdesk.models import ROLES
+from netdesk.services.credentials import infer_professional
+from netdesk.services.drafts import (
+    MAX_CARD_CHARS,
+    MAX_CARDS,
+    MAX_PHOTO_BYTES,
+    MAX_PROPERTY_CHARS,
+    ContactDraft,
+    DraftAddress,
+    DraftMethod,
+    ParseProblem,
+    clip_original,
+)
+from netdesk.services.progress import NO_PROGRESS, Progress
+from netdesk.services.textfile import check_file, detect_encoding, read_lines
+
+ParseResult = ContactDraft | ParseProblem
+CardChunk = tuple[str, int, int, str]  # file, card number, first line, text
+
+SOCIAL_NETWORKS = {
+    "linkedin": "LinkedIn",
+    "doximity": "Doximity",
+    "sermo": "Sermo",
+    "twitter": "Twitter",
+    "x": "X",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "researchgate": "ResearchGate",
+    "orcid": "ORCID",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "github": "GitHub",
+}
+_SOCIAL_HOSTS = re.compile(
+    r"^(?:https?://)?(?:[\w-]+\.)*(linkedin|doximity|sermo|twitter|x|facebook|instagram|"
+    r"researchgate|orcid|github)\.(?:com|net|org)\b",
+    re.I,
+)
+SYSTEM_GROUPS = ("mycontacts", "starred")  # Google's own groups, not the user's tags
+_IGNORED_TYPES = {"INTERNET", "PREF", "VOICE", "X400", "OTHER_"}
+_TYPE_LABELS = {"CELL": "mobile", "IPHONE": "iPhone", "MAIN": "main"}
+_APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
+_PARSE_BATCH = 100
+_PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, process start-up and pickling cost more
+
+
+# ----------------------------------------------------------------------------- splitting
+def iter_card_chunks(path: str | Path) -> Iterator[CardChunk | ParseProblem]:
+    """The cards of a file as text, with their number and first line; never parses."""
+    p = check_file(path)
+    encoding = detect_encoding(p)
+    name = str(path)
+    card_no, start, buf, size, in_card, seen_any = 0, 0, [], 0, False, False
+    too_big = False
+    for line_no, line in enumerate(read_lines(p, encoding), 1):
+        keyword = line.strip().upper()
+        if keyword == "BEGIN:VCARD":
+            if in_card:  # the previous card never ended
+                yield ParseProblem(
+                    name,
+                    card_no,
+                    start,
+                    f"card {card_no} (line {start}) has no END:VCARD before the next card; "
+                    "it was skipped — the file may have been cut or edited.",
+                    clip_original("\n".join(buf)),
+                )
+            card_no += 1
+            if card_no > MAX_CARDS:
+                raise InputError(
+                    f"{name}: more than {MAX_CARDS:,} cards; split the file and import the "
+                    "parts one after another."
+                )
+            in_card, seen_any, start, buf, size, too_big = True, True, line_no, [line], 0, False
+            continue
+        if not in_card:
+            continue
+        size += len(line) + 1
+        if size > MAX_CARD_CHARS:
+            too_big = True
+        if not too_big:
+            buf.append(line)
+        if keyword == "END:VCARD":
+            in_card = False
+            if too_big:
+                yield ParseProblem(
+                    name,
+                    card_no,
+                    start,
+                    f"card {card_no} (line {start}) is larger than "
+                    f"{MAX_CARD_CHARS // (1024 * 1024)} MB and was skipped.",
+                    clip_original("\n".join(buf)),
+                )
+            else:
+                yield (name, card_no, start, "\n".join(buf) + "\n")
+            buf = []
+    if in_card:
+        yield ParseProblem(
+            name,
+            card_no,
+            start,
+            f"card {card_no} (line {start}) is cut off: the file ends before END:VCARD.",
+            clip_original("\n".join(buf)),
+        )
+    if not seen_any:
+        raise InputError(
+            f"{name}: no vCard found (no BEGIN:VCARD line). Is this a .vcf file? "
+            "CSV files need the .csv extension."
+        )
+
+
+def parse_vcards(
+    path: str | Path, progress: Progress = NO_PROGRESS, workers: int = 1
+) -> Iterator[ParseResult]:
+    """Every card of ``path`` as a draft or a problem, in file order, streaming.
+
+    With ``workers`` > 1 (and a file big enough to be worth it) cards are parsed on
+    that many processes, a bounded number of batches in flight at a time.
+    """
+    p = check_file(path)
+    total = p.stat().st_size
+    chunks = iter_card_chunks(p if str(path) == str(p) else path)
+    if workers > 1 and total >= _PARALLEL_MIN_BYTES:
+        results = _parse_parallel(chunks, workers)
+    else:
+        results = (c if isinstance(c, ParseProblem) else draft_from_card(*c) for c in chunks)
+    for n, result in enumerate(results, 1):
+        if n % 50 == 0:
+            progress.step(n, 0, f"Read {n:,} cards…")
+        yield result
+
+
+def _parse_batch(batch: list) -> list[ParseResult]:
+    return [c if isinstance(c, ParseProblem) else draft_from_card(*c) for c in batch]
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _parse_parallel(chunks: Iterable, workers: int) -> Iterator[ParseResult]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if _fork_is_safe() else "spawn")
+    in_flight: list[Future] = []
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        for batch in _batched(chunks, _PARSE_BATCH):
+            in_flight.append(pool.submit(_parse_batch, batch))
+            if len(in_flight) >= workers * 3:
+                yield from in_flight.pop(0).result()
+        for future in in_flight:
+            yield from future.result()
+
+
+def _fork_is_safe() -> bool:
+    import threading
+
+    return threading.active_count() == 1
+
+
+# ----------------------------------------------------------------------------- one card
+def draft_from_card(file: str, card_no: int, start: int, text: str) -> ParseResult:
+    """One card's text -> a draft (with warnings) or a problem saying why not."""
+    original = clip_original(text.rstrip("\n"))
+    draft = ContactDraft(file=file, card=card_no, line=start, original=original)
+    try:
+        lines = _content_lines(text, start, draft.warnings)
+        _fill_draft(draft, lines, start)
+    except Exception as exc:  # vobject raises many kinds; every one becomes a problem
+        line = getattr(exc, "lineNumber", None)
+        where = start + line - 1 if isinstance(line, int) and line > 0 else start
+        reason = str(exc).split("\n")[0][:300] or type(exc).__name__
+        return ParseProblem(
+            file, card_no, where, f"card {card_no} could not be read: {reason}", original
+        )
+    if draft.is_empty():
+        return ParseProblem(
+            file,
+            card_no,
+            start,
+            f"card {card_no} has no name, organization, email or phone; nothing to import.",
+            original,
+        )
+    return draft
+
+
+@dataclass(slots=True)
+class Line:
+    """One property as vobject's line grammar splits it (group.NAME;params:value).
+
+    vobject's own ContentLine objects cost most of the parse time and its vCard
+    behaviours drop text after a comma in FN, so the importer keeps just this.
+    """
+
+    name: str
+    group: str | None
+    params: dict[str, list[str]]
+    singletonparams: list[str]
+    value: str
+    lineNumber: int  # noqa: N815 (vobject's spelling)
+
+
+def logical_lines(text: str) -> list[tuple[str, int]]:
+    """Unfold a card: folded lines (leading space/tab) and QUOTED-PRINTABLE soft breaks.
+
+    Same rules as vobject's ``getLogicalLines(allowQP=True)``, without its per-line
+    StringIO; QP continuation lines are joined with "\n" so "=\n" decodes as a soft
+    break. Returns (line, first physical line number).
+    """
+    out: list[tuple[str, int]] = []
+    buf: str | None = None
+    start = 0
+    qp = False
+    for n, raw in enumerate(text.split("\n"), 1):
+        raw = raw.rstrip("\r")
+        if buf is not None and qp:
+            buf += "\n" + raw
+            qp = buf.endswith("=")
+            continue
+        if not raw.strip():
+            if buf is not None:
+                out.append((buf, start))
+                buf = None
+            continue
+        if raw[0] in " \t" and buf is not None:
+            buf += raw[1:]
+        else:
+            if buf is not None:
+                out.append((buf, start))
+            buf, start = raw, n
+        qp = buf.endswith("=") and "quoted-printable" in buf.lower()
+    if buf is not None:
+        out.append((buf, start))
+    return out
+
+
+def _content_lines(text: str, start: int, warnings: list[str]) -> list[Line]:
+    """The card's properties; a line vobject's grammar rejects is skipped with a warning."""
+    out = []
+    for raw, n in logical_lines(text):
+        where = start + n - 1
+        try:
+            name, params, value, group = parseLine(raw, n)
+        except VObjectError as exc:
+            reason = str(exc).split("\n")[0][:200]
+            warnings.append(f"line {where} could not be read and was skipped ({reason})")
+            continue
+        name = name.upper()
+        if name in ("BEGIN", "END", "VERSION"):
+            continue
+        by_name: dict[str, list[str]] = {}
+        singles: list[str] = []
+        for param in params:
+            if len(param) == 1:
+                singles.append(param[0])
+            else:
+                by_name.setdefault(param[0].upper(), []).extend(param[1:])
+        encodings = [e.upper() for e in by_name.get("ENCODING", [])]
+        if "QUOTED-PRINTABLE" in encodings or "QUOTED-PRINTABLE" in (x.upper() for x in singles):
+            charset = (by_name.get("CHARSET") or ["utf-8"])[0]
+            raw_bytes = quopri.decodestring(value.encode("utf-8"))
+            value = _decode_bytes(raw_bytes, charset)
+            by_name.pop("ENCODING", None)
+            singles = [x for x in singles if x.upper() != "QUOTED-PRINTABLE"]
+        out.append(Line(name, group, by_name, singles, value, where))
+    return out
+
+
+def _decode_bytes(raw: bytes, charset: str) -> str:
+    for encoding in (charset, "utf-8"):
+        try:
+            return raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return raw.decode("cp1252_latin1")
+
+
+def _unescape(value: str) -> str:
+    if "\\" not in value:
+        return value
+    return re.sub(
+        r"\\(.)",
+        lambda m: "\n" if m.group(1) in "nN" else m.group(1),
+        value,
+    )
+
+
+def _split_structured(value: str, sep: str = ";") -> list[str]:
+    """Split on unescaped separators, then unescape each part."""
+    parts, buf, escaped = [], [], False
+    for ch in value:
+        if escaped:
+            buf.append("\\" + ch)
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == sep:
+            parts.append(_unescape("".join(buf)))
+            buf = []
+        else:
+            buf.append(ch)
+    parts.append(_unescape("".join(buf)))
+    return parts
+
+
+def _types(line) -> list[str]:
+    """TYPE in every spelling: TYPE=WORK,VOICE / TYPE=work;TYPE=pref / bare WORK."""
+    found = []
+    for value in [*line.params.get("TYPE", []), *line.singletonparams]:
+        for t in str(value).split(","):
+            t = t.strip().strip('"').upper()
+            if t:
+                found.append(t)
+    return found
+
+
+def _is_pref(line, types: list[str]) -> bool:
+    return "PREF" in types or any(v.strip() == "1" for v in line.params.get("PREF", []))
+
+
+def _label(line, types: list[str], group_labels: dict[str, str]) -> str:
+    if line.group and line.group.lower() in group_labels:
+        return group_labels[line.group.lower()]
+    kept = [t for t in types if t not in _IGNORED_TYPES and not t.startswith("X-")]
+    return ", ".join(_TYPE_LABELS.get(t, t.lower()) for t in dict.fromkeys(kept))
+
+
+def _apple_label(value: str) -> str:
+    value = value.strip()
+    match = _APPLE_LABEL.match(value)
+    return (match.group(1) if match else value).strip().lower() if match else value
+
+
+def _parse_date(value: str, line) -> date | None:
+    """ISO dates with or without dashes, times cut off, "--MMDD" (no year) as year 1604."""
+    value = value.strip().split("T")[0]
+    omit_year = any(v.strip() == "1604" for v in line.params.get("X-APPLE-OMIT-YEAR", []))
+    match = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", value)
+    try:
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return date(1604 if omit_year else year, month, day)
+        match = re.fullmatch(r"--(\d{2})-?(\d{2})", value)
+        if match:
+            return date(1604, int(match.group(1)), int(match.group(2)))
+    except ValueError:
+        return None
+    return None
+
+
+def _photo(line, draft: ContactDraft) -> None:
+    value = line.value.strip()
+    encoding = [e.upper() for e in line.params.get("ENCODING", [])] + [
+        s.upper() for s in line.singletonparams
+    ]
+    value_type = [v.lower() for v in line.params.get("VALUE", [])]
+    if value.startswith("data:"):
+        header, _, value = value.partition(",")
+        if ";base64" not in header.lower():
+            draft.warnings.append("PHOTO data URI is not base64; the photo was left out.")
+            return
+    elif "uri" in value_type or "url" in value_type or re.match(r"^https?://", value, re.I):
+        draft.photo_url = value[:1000]  # recorded, never fetched
+        return
+    elif not ({"B", "BASE64"} & set(encoding)):
+        draft.warnings.append("PHOTO is neither base64 nor a URL; the photo was left out.")
+        return
+    if len(value) > MAX_PHOTO_BYTES * 4 // 3 + 8:
+        draft.warnings.append(
+            f"the photo is larger than {MAX_PHOTO_BYTES // 1024} KB and was left out."
+        )
+        return
+    try:
+        data = base64.b64decode(re.sub(r"\s+", "", value), validate=False)
+    except (binascii.Error, ValueError):
+        draft.warnings.append("the photo's base64 data is damaged; the photo was left out.")
+        return
+    if not data.startswith((b"\xff\xd8", b"\x89PNG", b"GIF8", b"RIFF", b"BM")):
+        draft.warnings.append("the photo is not a JPEG, PNG, GIF, WebP or BMP; left out.")
+        return
+    draft.photo = data
+
+
+def _add_method(draft: ContactDraft, kind: str, value: str, label: str, pref: bool) -> None:
+    value = value.strip()
+    if not value:
+        return
+    if kind == "url" and (m := _SOCIAL_HOSTS.match(value)):
+        kind, label = "social", SOCIAL_NETWORKS.get(m.group(1).lower(), label)
+    draft.methods.append(DraftMethod(kind, value[:1000], label[:100], pref))
+
+
+def _fill_draft(draft: ContactDraft, lines: list, start: int) -> None:
+    group_labels = {
+        line.group.lower(): _apple_label(_unescape(str(line.value)))
+        for line in lines
+        if line.group and line.name in ("X-ABLABEL",)
+    }
+    notes, role_text, kind = [], "", ""
+    n_parts: list[str] | None = None
+    for line in lines:
+        name = line.name
+        value = line.value if isinstance(line.value, str) else str(line.value)
+        if len(value) > MAX_PROPERTY_CHARS:
+            draft.warnings.append(
+                f"line {line.lineNumber}: {name} is larger than "
+                f"{MAX_PROPERTY_CHARS // (1024 * 1024)} MB and was left out."
+            )
+            continue
+        types = _types(line)
+        if name == "FN":
+            draft.display_name = _unescape(value).strip()
+        elif name == "N":
+            n_parts = [*_split_structured(value), "", "", "", "", ""][:5]
+        elif name == "ORG":
+            parts = [p.strip() for p in _split_structured(value)]
+            draft.organization = parts[0]
+            draft.department = ", ".join(p for p in parts[1:] if p)
+        elif name == "TITLE":
+            draft.title = _unescape(value).strip()
+        elif name == "ROLE":
+            role_text = _unescape(value).strip()
+        elif name == "NOTE":
+            notes.append(_unescape(value).replace("\r\n", "\n").replace("\r", "\n").strip())
+        elif name == "EMAIL":
+            _add_method(
+                draft,
+                "email",
+                _unescape(value),
+                _label(line, types, group_labels),
+                _is_pref(line, types),
+            )
+        elif name == "TEL":
+            number = re.sub(r"^tel:", "", _unescape(value).strip(), flags=re.I)
+            _add_method(
+                draft, "phone", number, _label(line, types, group_labels), _is_pref(line, types)
+            )
+        elif name == "URL":
+            _add_method(draft, "url", _unescape(value), _label(line, types, group_labels), False)
+        elif name == "X-SOCIALPROFILE":
+            network = next((t for t in types if t.lower() in SOCIAL_NETWORKS), "")
+            label = SOCIAL_NETWORKS.get(network.lower(), network.title() if network else "")
+            url = _unescape(value).strip()
+            if not url and line.params.get("X-USER"):
+                url = line.params["X-USER"][0]
+            draft.methods.append(DraftMethod("social", url[:1000], label, False))
+        elif name in ("IMPP", "X-SKYPE", "X-SKYPE-USERNAME", "X-AIM", "X-JABBER", "X-MSN"):
+            service = (line.params.get("X-SERVICE-TYPE") or [""])[0]
+            if not service and name != "IMPP":
+                service = name[2:].split("-")[0].title()
+            handle = _unescape(value).strip()
+            if not service and ":" in handle:
+                service = handle.split(":", 1)[0]
+            draft.methods.append(DraftMethod("impp", handle[:1000], service[:100], False))
+        elif name == "ADR":
+            parts = [p.strip() for p in [*_split_structured(value), *[""] * 7][:7]]
+            if any(parts):
+                draft.addresses.append(
+                    DraftAddress(
+                        _label(line, types, group_labels),
+                        parts[2],
+                        parts[3],
+                        parts[4],
+                        parts[5],
+                        parts[6],
+                        parts[0],
+                        parts[1],
+                    )
+                )
+        elif name == "CATEGORIES":
+            for tag in _split_structured(value, ","):
+                if tag.strip() and tag.strip().casefold() not in SYSTEM_GROUPS:
+                    draft.tags.append(tag.strip())
+        elif name in ("BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-ABDATE"):
+            if name == "X-ABDATE" and "anniversary" not in group_labels.get(
+                (line.group or "").lower(), ""
+            ):
+                continue
+            parsed = _parse_date(value, line)
+            field = "birthday" if name == "BDAY" else "anniversary"
+            if parsed is None:
+                draft.warnings.append(f"{name} {value!r} is not a date; it was left out.")
+            elif getattr(draft, field) is None:
+                setattr(draft, field, parsed)
+        elif name == "PHOTO":
+            _photo(line, draft)
+        elif name == "UID":
+            draft.uid = _unescape(value).strip()[:200]
+        elif name == "KIND" or name == "X-ABSHOWAS":
+            kind = value.strip().lower()
+        elif name == "X-NETDESK-SPECIALTY":
+            draft.specialty = _unescape(value).strip()
+        elif name == "X-NETDESK-CREDENTIALS":
+            draft.credentials = _unescape(value).strip()
+        elif name == "X-NETDESK-NPI":
+            draft.npi = _unescape(value).strip()
+    if n_parts is not None:
+        family, given, additional, prefix, suffix = (p.strip() for p in n_parts)
+        draft.family_name, draft.given_name = family, given
+        draft.additional_names, draft.prefix, draft.suffix = additional, prefix, suffix
+    _settle_names(draft, kind)
+    if role_text:
+        if role_text.casefold() in ROLES:
+            draft.role = role_text.casefold()
+        elif not draft.title:
+            draft.title = role_text
+        else:
+            notes.append(f"Role: {role_text}")
+    draft.notes = "\n\n".join(n for n in notes if n)
+    infer_professional(draft)
+
+
+def _settle_names(draft: ContactDraft, kind: str) -> None:
+    """N and FN missing or inconsistent: build the missing one from the other."""
+    from netdesk.services.contacts import split_name
+    from netdesk.services.credentials import split_credentials
+
+    has_parts = bool(draft.given_name or draft.family_name)
+    if kind in ("org", "company") and not has_parts:
+        if not draft.organization:
+            draft.organization = draft.display_name
+        draft.display_name = ""
+        return
+    if not has_parts and draft.display_name:
+        bare, _ = split_credentials(draft.display_name)
+        draft.given_name, draft.family_name = split_name(bare)
+        if draft.given_name and not draft.family_name:
+            pass
+    if not draft.display_name and has_parts:
+        draft.display_name = " ".join(
+            p
+            for p in (draft.prefix, draft.given_name, draft.additional_names, draft.family_name)
+            if p
+        )
+        if draft.suffix:
+            draft.display_name = f"{draft.display_name}, {draft.suffix}"
