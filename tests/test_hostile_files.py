@@ -217,3 +217,22 @@ def test_exported_files_are_user_only_even_with_a_lax_umask(seeded, tmp_path, ca
     files = list(split.iterdir())
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
     assert stat.S_IMODE(split.stat().st_mode) == 0o700
+
+
+def test_import_and_undo_import_are_preceded_by_a_backup(seeded, capsys):
+    from netdesk.services.backup import list_backups
+
+    file = CORPUS / "html_script.vcf"
+    assert main(["--db", str(seeded), "import", str(file), "--json"]) == 0
+    import json
+
+    batch = json.loads(capsys.readouterr().out)["batch"]
+    kinds = [b.kind for b in list_backups(seeded)]
+    assert "pre-import" in kinds
+    assert main(["--db", str(seeded), "undo-import", str(batch)]) == 0
+    capsys.readouterr()
+    before_undo = [b for b in list_backups(seeded) if b.kind == "pre-undo-import"]
+    assert len(before_undo) == 1
+    conn = sqlite3.connect(before_undo[0].path)  # the copy still has the imported card
+    assert conn.execute("SELECT count(*) FROM contact WHERE family_name='Script'").fetchone()[0]
+    conn.close()
