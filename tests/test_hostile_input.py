@@ -53,8 +53,9 @@ def test_cli_add_with_hostile_flags_stores_clean_text_or_says_why(
     tmp_path_factory, capsys, name, org, notes, title
 ):
     path = tmp_path_factory.mktemp("flags") / "db.sqlite3"
-    argv = ["--db", str(path), "add", "--name", name, "--org", org, "--notes", notes]
-    code = main([*argv, "--title", title])
+    # --flag=VALUE: how a value starting with "-" reaches argparse as a value
+    argv = ["--db", str(path), "add", f"--name={name}", f"--org={org}", f"--notes={notes}"]
+    code = main([*argv, f"--title={title}"])
     out, err = capsys.readouterr()
     assert code in (0, 2), err  # never an internal error (70) or a database problem (4)
     assert "Traceback" not in err
