@@ -52,6 +52,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    os.umask(0o077)  # every file netdesk writes (db, backups, exports) is user-only
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -59,8 +60,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "needs_db", True):
             from netdesk.commands.common import open_cli_database
+            from netdesk.models.retry import retry_on_busy
 
             open_cli_database(args)
+            # One command = one transaction: all or nothing, no update lost between
+            # reading and writing, retried if another process keeps the database busy.
+            # ``transaction=False`` (set_defaults) opts out.
+            handler = retry_on_busy(
+                args.handler, atomic=getattr(args, "transaction", True), optimistic=True
+            )
+            return int(handler(args) or 0)
         return int(args.handler(args) or 0)
     except UserError as exc:
         print(f"netdesk: {exc}", file=sys.stderr)

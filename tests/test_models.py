@@ -53,12 +53,20 @@ def test_failed_migration_leaves_file_untouched(tmp_path, fixtures, monkeypatch)
         raise RuntimeError("disk on fire")
 
     monkeypatch.setitem(migrations.STEPS, 2, broken)
+    from netdesk.services.backup import install_pre_migration_backup
+
+    install_pre_migration_backup()
     with pytest.raises(MigrationError, match="left as it was"):
         open_database(path)
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     assert "half_done" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert conn.execute("SELECT count(*) FROM contact").fetchone()[0] == 3
+    # and a backup of the v1 file was taken before the step ran
+    (copy,) = (tmp_path / "backups").glob("pre-migration-v1-to-v2-*.sqlite3")
+    backup = sqlite3.connect(copy)
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("SELECT count(*) FROM contact").fetchone()[0] == 3
 
 
 def test_newer_schema_is_refused(tmp_path):

@@ -22,6 +22,10 @@ PRAGMAS = {
     "cache_size": -32_000,  # 32 MB page cache
     "temp_store": "memory",
 }
+# Write transactions take the write lock at BEGIN, so the busy timeout applies; a
+# deferred one that read first can fail at once with "database is locked" when
+# another process committed in between (SQLITE_BUSY_SNAPSHOT).
+LOCK_TYPE = "IMMEDIATE"
 
 
 def utcnow() -> datetime:
@@ -37,10 +41,10 @@ class BaseModel(Model):
 
 def _make_database(path: str, passphrase: str | None) -> SqliteDatabase:
     if passphrase is None:
-        return SqliteDatabase(path, pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S)
+        return SqliteDatabase(path, pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type=LOCK_TYPE)
     from netdesk.models.encryption import make_encrypted_database
 
-    return make_encrypted_database(path, passphrase, PRAGMAS, BUSY_TIMEOUT_S)
+    return make_encrypted_database(path, passphrase, PRAGMAS, BUSY_TIMEOUT_S, LOCK_TYPE)
 
 
 def open_database(

@@ -18,8 +18,14 @@ class Setting(BaseModel):
 
 
 def get_setting(key: str, default: Any = None) -> Any:
+    """The stored value, or ``default`` when missing or unreadable (hand-edited files)."""
     row = Setting.get_or_none(Setting.key == key)
-    return default if row is None else json.loads(row.value)
+    if row is None:
+        return default
+    try:
+        return json.loads(row.value)
+    except (ValueError, TypeError, RecursionError):
+        return default
 
 
 def set_setting(key: str, value: Any) -> None:

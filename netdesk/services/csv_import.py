@@ -29,6 +29,7 @@ from netdesk.services.drafts import (
     clip_original,
 )
 from netdesk.services.progress import NO_PROGRESS, Progress
+from netdesk.services.safe_text import unescape_csv_cell
 from netdesk.services.textfile import check_file, detect_encoding, read_lines
 
 # What a column can be mapped to (shown in the mapping step).
@@ -281,6 +282,7 @@ def _rows(layout: CsvLayout, progress: Progress) -> Iterator[ContactDraft | Pars
     name = str(layout.path)
     for row_no, row in enumerate(reader, 1):
         start = text.row_start
+        row = [unescape_csv_cell(c) for c in row]  # '=… from a formula-safe export
         if row_no > MAX_CARDS:
             raise InputError(f"{name}: more than {MAX_CARDS:,} rows; split the file.")
         if row_no % 200 == 0:

@@ -1,13 +1,29 @@
-"""Starting the window: the QApplication, the database, then the main window."""
+"""Starting the window: the QApplication, the database (passphrase if encrypted), the window.
 
+Opening registers the pre-migration backup, so an upgrade never runs without a copy,
+and the daily automatic backup runs on a worker after the window is shown, so it
+never delays the start.
+"""
+
+import os
 import sys
+from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from netdesk import __version__
 from netdesk.errors import UserError
 from netdesk.models import open_database
+from netdesk.models.encryption import (
+    UNAVAILABLE_MESSAGE,
+    WrongPassphrase,
+    encryption_available,
+    is_encrypted_file,
+)
 from netdesk.paths import resolve_db_path
+
+PASSPHRASE_ENV = "NETDESK_PASSPHRASE"
+PASSPHRASE_ATTEMPTS = 3
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -18,17 +34,81 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(db: str | None = None) -> int:
-    app = make_application()
+def ask_passphrase(parent: QWidget | None, path: Path, retry: bool = False) -> str | None:
+    """A hidden-text prompt; None when the user cancels."""
+    label = f"{path.name} is encrypted. Passphrase:"
+    if retry:
+        label = f"That passphrase did not open {path.name}. Try again:"
+    text, ok = QInputDialog.getText(
+        parent, "Encrypted database", label, QLineEdit.EchoMode.Password
+    )
+    return text if ok and text else None
+
+
+def open_with_passphrase(path: Path, parent: QWidget | None = None, ask=ask_passphrase):
+    """Open ``path``; for an encrypted file try NETDESK_PASSPHRASE, then ask (3 tries).
+
+    Returns the database, or None when the user gave up. Raises UserError otherwise.
+    """
+    from netdesk.models.migrations import MigrationError
+    from netdesk.services.backup import install_pre_migration_backup
+
+    install_pre_migration_backup()
     try:
-        open_database(resolve_db_path(db))
-    except (UserError, Exception) as exc:  # shown, not a traceback on a console
+        if not is_encrypted_file(path):
+            return open_database(path)
+        if not encryption_available():
+            raise UserError(f"{path} is encrypted, but {UNAVAILABLE_MESSAGE}.")
+        env = os.environ.get(PASSPHRASE_ENV)
+        if env:
+            try:
+                return open_database(path, passphrase=env)
+            except WrongPassphrase:
+                pass
+        for attempt in range(PASSPHRASE_ATTEMPTS):
+            passphrase = ask(parent, path, attempt > 0 or bool(env))
+            if passphrase is None:
+                return None
+            try:
+                return open_database(path, passphrase=passphrase)
+            except WrongPassphrase:
+                continue
+        raise WrongPassphrase(f"Wrong passphrase for {path}; netdesk did not open it.")
+    except MigrationError as exc:
+        raise UserError(str(exc)) from None
+
+
+def start_auto_backup(window) -> None:
+    """The daily copy on a worker; the status bar says if it failed."""
+    from netdesk.services.backup import auto_backup
+    from netdesk.ui.workers import run_task
+
+    def done(path):
+        if path is not None:
+            window.statusBar().showMessage(f"Daily backup saved to {path}", 8000)
+
+    def failed(exc):
+        window.statusBar().showMessage(f"The daily backup failed: {exc}", 15000)
+
+    run_task(window, "Daily backup", lambda progress: auto_backup(), done, failed, None, False)
+
+
+def run(db: str | None = None) -> int:
+    os.umask(0o077)  # every file netdesk writes is user-only
+    app = make_application()
+    path = resolve_db_path(db)
+    try:
+        if open_with_passphrase(path) is None:
+            return 0
+    except Exception as exc:  # shown, not a traceback on a console
         QMessageBox.critical(None, "netdesk", f"The database could not be opened:\n{exc}")
         return 4
     from netdesk.ui.main_window import MainWindow
 
     window = MainWindow()
     window.show()
+    if not os.environ.get("NETDESK_NO_AUTO_BACKUP"):
+        start_auto_backup(window)
     return app.exec()
 
 
