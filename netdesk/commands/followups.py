@@ -77,7 +77,8 @@ def register(subparsers) -> None:
     c.add_argument("--url", help="CalDAV URL (saved for next time)")
     c.add_argument("--user", help="user name (saved); password from NETDESK_CALDAV_PASSWORD")
     c.add_argument("--calendar", metavar="NAME", help="calendar name (default: the first)")
-    c.set_defaults(handler=sync_caldav)
+    # Network round trips: each accepted push commits on its own, no lock held meanwhile.
+    c.set_defaults(handler=sync_caldav, transaction=False)
 
 
 def _row(f: FollowUp) -> dict:
