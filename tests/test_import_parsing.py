@@ -160,15 +160,49 @@ def test_unusable_files_raise_input_error_naming_the_file(fixtures, name):
         drafts(fixtures / "import" / name)
 
 
-def test_big_photo_dropped_with_a_warning(tmp_path):
+def _card_with_photo(tmp_path, photo: bytes):
     import base64
 
-    data = base64.b64encode(b"\xff\xd8" + b"\0" * 300_000).decode()
-    (tmp_path / "big.vcf").write_text(
+    data = base64.b64encode(photo).decode()
+    (tmp_path / "photo.vcf").write_text(
         f"BEGIN:VCARD\nVERSION:3.0\nFN:Big Photo\nPHOTO;ENCODING=b;TYPE=JPEG:{data}\nEND:VCARD\n"
     )
-    (d,) = only_drafts(tmp_path / "big.vcf")
-    assert d.photo is None and any("256 KB" in w for w in d.warnings)
+    (d,) = only_drafts(tmp_path / "photo.vcf")
+    return d
+
+
+def test_big_photo_is_scaled_down_to_the_limit(tmp_path):
+    import io
+    import random
+
+    from PIL import Image
+
+    rng = random.Random(1)
+    noise = Image.frombytes("RGB", (80, 60), rng.randbytes(80 * 60 * 3))
+    raw = io.BytesIO()
+    noise.resize((700, 525), Image.BICUBIC).save(raw, "PNG")  # ~600 KB camera-like photo
+    assert len(raw.getvalue()) > 256 * 1024
+    d = _card_with_photo(tmp_path, raw.getvalue())
+    assert d.photo.startswith(b"\xff\xd8") and len(d.photo) <= 256 * 1024
+    assert max(Image.open(io.BytesIO(d.photo)).size) == 512
+    assert any("scaled down" in w for w in d.warnings)
+
+
+def test_unreadable_big_photo_dropped_with_a_warning(tmp_path):
+    d = _card_with_photo(tmp_path, b"\xff\xd8" + b"\0" * 300_000)
+    assert d.photo is None and any("could not be read" in w for w in d.warnings)
+
+
+def test_decompression_bomb_photo_is_refused(tmp_path):
+    import io
+
+    from PIL import Image
+
+    bomb = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(bomb, "PNG")  # 400 Mpx in a few KB
+    padded = bomb.getvalue() + b"\0" * (300 * 1024)  # past the keep-as-is size
+    d = _card_with_photo(tmp_path, padded)
+    assert d.photo is None and any("enormous" in w for w in d.warnings)
 
 
 def test_linkedin_connections_with_preamble(db, fixtures):

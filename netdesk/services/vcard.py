@@ -26,7 +26,6 @@ from netdesk.services.credentials import infer_professional
 from netdesk.services.drafts import (
     MAX_CARD_CHARS,
     MAX_CARDS,
-    MAX_PHOTO_BYTES,
     MAX_PROPERTY_CHARS,
     ContactDraft,
     DraftAddress,
@@ -34,6 +33,7 @@ from netdesk.services.drafts import (
     ParseProblem,
     clip_original,
 )
+from netdesk.services.photos import MAX_PHOTO_INPUT_BYTES, bounded_photo
 from netdesk.services.progress import NO_PROGRESS, Progress
 from netdesk.services.textfile import check_file, detect_encoding, read_lines
 
@@ -394,9 +394,9 @@ def _photo(line, draft: ContactDraft) -> None:
     elif not ({"B", "BASE64"} & set(encoding)):
         draft.warnings.append("PHOTO is neither base64 nor a URL; the photo was left out.")
         return
-    if len(value) > MAX_PHOTO_BYTES * 4 // 3 + 8:
+    if len(value) > MAX_PHOTO_INPUT_BYTES * 4 // 3 + 8:
         draft.warnings.append(
-            f"the photo is larger than {MAX_PHOTO_BYTES // 1024} KB and was left out."
+            f"the photo is larger than {MAX_PHOTO_INPUT_BYTES // 2**20} MB and was left out."
         )
         return
     try:
@@ -407,7 +407,9 @@ def _photo(line, draft: ContactDraft) -> None:
     if not data.startswith((b"\xff\xd8", b"\x89PNG", b"GIF8", b"RIFF", b"BM")):
         draft.warnings.append("the photo is not a JPEG, PNG, GIF, WebP or BMP; left out.")
         return
-    draft.photo = data
+    draft.photo, note = bounded_photo(data)
+    if note:
+        draft.warnings.append(note)
 
 
 def _add_method(draft: ContactDraft, kind: str, value: str, label: str, pref: bool) -> None:
