@@ -104,3 +104,22 @@ def test_cli_clean_import_has_exactly_the_required_json_keys(cli_env, db_path, f
     r = run(cli_env, db_path, str(fixtures / "import/iphone_3.0.vcf"), "--json", "--dry-run")
     assert r.returncode == 0, r.stderr
     assert set(json.loads(r.stdout)) == {"batch", "created", "merged", "skipped", "problems"}
+
+
+def test_card_text_kept_with_a_problem_is_redacted_too(db, fixtures):
+    from netdesk.models import ImportIssue
+
+    plan = plan_import([fixtures / "privacy/patient_note_bad_photo.vcf"])
+    assert plan.privacy_warnings and plan.all_problems()
+    assert "MRN 00482913" in plan.all_problems()[0].original  # shown in the review as is
+    commit_plan(plan)
+    stored = ImportIssue.get().original
+    assert "NOTE:pt John Smith [redacted mrn] [redacted dob]" in stored
+    assert "00482913" not in stored
+
+
+def test_card_text_kept_with_a_problem_is_kept_when_asked(db, fixtures):
+    from netdesk.models import ImportIssue
+
+    commit_plan(plan_import([fixtures / "privacy/patient_note_bad_photo.vcf"]), redact_notes=False)
+    assert "MRN 00482913" in ImportIssue.get().original

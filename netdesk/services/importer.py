@@ -460,8 +460,9 @@ def commit_plan(
 ) -> ImportBatch:
     """Write the plan in one transaction as one ImportBatch; a cancel writes nothing.
 
-    Notes flagged in ``plan.privacy_warnings`` are written redacted unless
-    ``redact_notes`` is False (the user chose to keep them); the plan is not changed.
+    Notes flagged in ``plan.privacy_warnings``, and the card text kept with problems,
+    are written redacted unless ``redact_notes`` is False (the user chose to keep
+    them); the plan itself is not changed.
     """
     if event_kind not in EVENT_KINDS:
         raise InputError(f"Event kind {event_kind!r} is not one of: {', '.join(EVENT_KINDS)}.")
@@ -497,7 +498,7 @@ def commit_plan(
                 card=problem.card,
                 line=problem.line,
                 message=problem.message,
-                original=problem.original,
+                original=redact(problem.original) if redact_notes else problem.original,
             )
         progress.step(total, total, "Saved.")
     batch.contact_ids = list(dict.fromkeys(contact_ids))
