@@ -189,7 +189,11 @@ class ImportReviewDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.privacy_note, self.redact_notes = self._privacy_widgets()
+        # Only when some notes look like patient data; None otherwise.
+        self.privacy_note: QLabel | None = None
+        self.redact_notes: QCheckBox | None = None
+        if plan.privacy_warnings:
+            self.privacy_note, self.redact_notes = self._privacy_widgets()
 
         self.tabs = QTabWidget()
         self.new_table = make_table(["Name", "Organization", "Title", "Email", "Phone", "Card"])
@@ -216,8 +220,9 @@ class ImportReviewDialog(QDialog):
         layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.summary)
-        layout.addWidget(self.privacy_note)
-        layout.addWidget(self.redact_notes)
+        if self.redact_notes is not None:
+            layout.addWidget(self.privacy_note)
+            layout.addWidget(self.redact_notes)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.commit)
@@ -321,7 +326,7 @@ class ImportReviewDialog(QDialog):
             self.problem_table.selectRow(0)
 
     def _privacy_widgets(self) -> tuple[QLabel, QCheckBox]:
-        """A warning and the redact choice, shown only when some notes look like patient data."""
+        """The warning and the redact choice for notes that look like patient data."""
         count = len(self.plan.privacy_warnings)
         note = QLabel(
             f"⚠ {count:,} card(s) have a note that looks like it holds patient data "
@@ -336,8 +341,6 @@ class ImportReviewDialog(QDialog):
             "Replace what looks like patient data with [redacted …] before saving; "
             "untick to keep those notes exactly as they are on the cards."
         )
-        note.setVisible(bool(count))
-        box.setVisible(bool(count))
         return note, box
 
     @staticmethod
@@ -419,7 +422,7 @@ class ImportReviewDialog(QDialog):
 
     def commit(self) -> None:
         values = self.event_values()
-        values["redact_notes"] = self.redact_notes.isChecked()
+        values["redact_notes"] = self.redact_notes is None or self.redact_notes.isChecked()
         self.import_button.setEnabled(False)
 
         def write(progress):
