@@ -103,7 +103,6 @@ def import_files(args) -> int:
                     f"Scheduled {len(made or [])} follow-up(s) "
                     f"{args.follow_up_after} business day(s) after {args.event}."
                 )
-    _warn_sensitive_notes(plan.privacy_warnings, args)
     if args.json:
         out = {
             "batch": batch_id,
@@ -116,6 +115,7 @@ def import_files(args) -> int:
             redacted = not args.keep_sensitive_notes
             out["privacy"] = [{**w.to_dict(), "redacted": redacted} for w in plan.privacy_warnings]
         print_json(out)
+        _warn_sensitive_notes(plan.privacy_warnings, args)
         return 0
     verb = "Would import" if args.dry_run else f"Imported (batch {batch_id})"
     print(
@@ -130,6 +130,7 @@ def import_files(args) -> int:
         )
     for p in problems:
         print(f"  {p['file']}: card {p['card']}, line {p['line']}: {p['message']}", file=sys.stderr)
+    _warn_sensitive_notes(plan.privacy_warnings, args)
     return 0
 
 
