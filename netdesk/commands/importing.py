@@ -30,6 +30,11 @@ def register(subparsers) -> None:
         metavar="N",
         help="schedule a follow-up N business days after the event",
     )
+    p.add_argument(
+        "--keep-sensitive-notes",
+        action="store_true",
+        help="keep notes that look like patient data as written (default: redact them)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=import_files)
 
@@ -88,6 +93,7 @@ def import_files(args) -> int:
             event_kind=args.event_kind,
             event_date=args.event_date,
             tag=args.tag,
+            redact_notes=not args.keep_sensitive_notes,
         )
         batch_id = batch.id
         if schedule is not None and batch.event_id is not None:
@@ -98,15 +104,18 @@ def import_files(args) -> int:
                     f"{args.follow_up_after} business day(s) after {args.event}."
                 )
     if args.json:
-        print_json(
-            {
-                "batch": batch_id,
-                "created": counts["created"],
-                "merged": counts["merged"],
-                "skipped": counts["skipped"],
-                "problems": problems,
-            }
-        )
+        out = {
+            "batch": batch_id,
+            "created": counts["created"],
+            "merged": counts["merged"],
+            "skipped": counts["skipped"],
+            "problems": problems,
+        }
+        if plan.privacy_warnings:  # an extra key, only when there is something to say
+            redacted = not args.keep_sensitive_notes
+            out["privacy"] = [{**w.to_dict(), "redacted": redacted} for w in plan.privacy_warnings]
+        print_json(out)
+        _warn_sensitive_notes(plan.privacy_warnings, args)
         return 0
     verb = "Would import" if args.dry_run else f"Imported (batch {batch_id})"
     print(
@@ -121,7 +130,25 @@ def import_files(args) -> int:
         )
     for p in problems:
         print(f"  {p['file']}: card {p['card']}, line {p['line']}: {p['message']}", file=sys.stderr)
+    _warn_sensitive_notes(plan.privacy_warnings, args)
     return 0
+
+
+def _warn_sensitive_notes(warnings, args) -> None:
+    """One stderr line per card whose note looks like patient data; never the note itself."""
+    if args.keep_sensitive_notes:
+        outcome = "kept as written (--keep-sensitive-notes)"
+    elif args.dry_run:
+        outcome = "would be redacted — use --keep-sensitive-notes to keep it"
+    else:
+        outcome = "redacted — use --keep-sensitive-notes to keep it"
+    several = len({w.file for w in warnings}) > 1
+    for w in warnings:
+        where = f"{Path(w.file).name}: card {w.card}" if several else f"card {w.card}"
+        print(
+            f"{where}: note looks like it holds patient data ({', '.join(w.kinds)}); {outcome}",
+            file=sys.stderr,
+        )
 
 
 def undo(args) -> int:

@@ -11,7 +11,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text, tag_named
 from netdesk.services.credentials import merge_credentials
 from netdesk.services.dedupe import MatchIndex, normalized, select_in
 from netdesk.services.drafts import ContactDraft, ParseProblem
+from netdesk.services.privacy import KIND_LABELS, find_patient_identifiers, redact
 from netdesk.services.progress import NO_PROGRESS, Progress
 
 # Fields a merge may fill when empty; a different non-empty value is a conflict.
@@ -91,11 +92,30 @@ class PlanEntry:
     additions: list[str] = field(default_factory=list)  # "email x", "tag y" (for review)
 
 
+@dataclass(frozen=True)
+class PrivacyWarning:
+    """A card whose NOTE looks like it holds patient data; says what kind, never the text."""
+
+    file: str
+    card: int
+    line: int
+    kinds: tuple[str, ...]  # "mrn", "dob", ... (netdesk.services.privacy)
+    entry: int  # index into ImportPlan.entries
+
+    def describe(self) -> str:
+        """e.g. "a medical record / chart number, a date of birth"."""
+        return ", ".join(KIND_LABELS.get(k, k) for k in self.kinds)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "card": self.card, "line": self.line, "kinds": list(self.kinds)}
+
+
 @dataclass
 class ImportPlan:
     files: list[str]
     entries: list[PlanEntry] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
+    privacy_warnings: list[PrivacyWarning] = field(default_factory=list)
     source: str = ""
     file_hash: str = ""
 
@@ -234,6 +254,21 @@ def _plan_batch(plan: ImportPlan, index: MatchIndex, drafts: list[ContactDraft])
         elif not (entry.fills or entry.conflicts or entry.additions):
             entry.status, entry.action = "identical", "skip"
         plan.entries.append(entry)
+    for number in range(len(plan.entries) - len(matched), len(plan.entries)):
+        _check_note(plan, number)
+
+
+def _check_note(plan: ImportPlan, number: int) -> None:
+    """Flag a card whose NOTE looks like patient data (redacted at commit by default)."""
+    draft = plan.entries[number].draft
+    if not draft.notes:
+        return
+    findings = find_patient_identifiers(draft.notes)
+    if findings:
+        kinds = tuple(dict.fromkeys(f.kind for f in findings))
+        plan.privacy_warnings.append(
+            PrivacyWarning(draft.file, draft.card, draft.line, kinds, number)
+        )
 
 
 _STATE_COLUMNS = [f for f in MERGE_FIELDS if f != "organization"]
@@ -421,8 +456,14 @@ def commit_plan(
     event_date: date | None = None,
     tag: str = "",
     progress: Progress = NO_PROGRESS,
+    redact_notes: bool = True,
 ) -> ImportBatch:
-    """Write the plan in one transaction as one ImportBatch; a cancel writes nothing."""
+    """Write the plan in one transaction as one ImportBatch; a cancel writes nothing.
+
+    Notes flagged in ``plan.privacy_warnings``, and the card text kept with problems,
+    are written redacted unless ``redact_notes`` is False (the user chose to keep
+    them); the plan itself is not changed.
+    """
     if event_kind not in EVENT_KINDS:
         raise InputError(f"Event kind {event_kind!r} is not one of: {', '.join(EVENT_KINDS)}.")
     event_name = clean_text(event_name, 200)
@@ -447,7 +488,8 @@ def commit_plan(
             ImportChange.create(batch=batch, action="created_event", before=json.dumps(event.id))
         writer = _Writer(batch, event, tag_named(tag) if clean_text(tag) else None)
         with search_triggers_suspended(database.obj):  # ~15x faster; reindexed below
-            contact_ids = _write_entries(writer, plan.entries, progress)
+            entries = _redacted_entries(plan) if redact_notes else plan.entries
+            contact_ids = _write_entries(writer, entries, progress)
             reindex_contacts(database.obj, dict.fromkeys(contact_ids))
         for problem in plan.all_problems():
             ImportIssue.create(
@@ -456,11 +498,22 @@ def commit_plan(
                 card=problem.card,
                 line=problem.line,
                 message=problem.message,
-                original=problem.original,
+                original=redact(problem.original) if redact_notes else problem.original,
             )
         progress.step(total, total, "Saved.")
     batch.contact_ids = list(dict.fromkeys(contact_ids))
     return batch
+
+
+def _redacted_entries(plan: ImportPlan) -> list[PlanEntry]:
+    """The plan's entries with flagged notes redacted (copies; indexes unchanged)."""
+    entries = list(plan.entries)
+    for warning in plan.privacy_warnings:
+        entry = entries[warning.entry]
+        entries[warning.entry] = replace(
+            entry, draft=replace(entry.draft, notes=redact(entry.draft.notes))
+        )
+    return entries
 
 
 def _event(name: str, kind: str, when: date | None) -> tuple[Event, bool]:

@@ -286,6 +286,10 @@ class ContactEditor(QWidget):
                     problems[key] = message
         return problems
 
+    def notes_changed(self, notes: str) -> bool:
+        """Whether ``notes`` differ from the saved ones (only new text is checked for patient data)."""
+        return notes != (self._loaded.get("notes") or "")
+
     def is_dirty(self) -> bool:
         return self.values() != self._loaded
 

@@ -48,6 +48,7 @@ from netdesk.ui.contact_editor import ContactEditor, _role_label
 from netdesk.ui.contact_table_model import COLUMNS, ContactTableModel
 from netdesk.ui.messages import show_error
 from netdesk.ui.page import Page, empty_state
+from netdesk.ui.privacy_prompt import text_to_save
 
 SEARCH_DELAY_MS = 150
 TIMELINE_MODULE = "netdesk.ui.timeline_widget"
@@ -429,8 +430,7 @@ class ContactsPage(Page):
         box.exec()
         clicked = box.standardButton(box.clickedButton()) if box.clickedButton() else None
         if clicked == QMessageBox.StandardButton.Save:
-            self.save_contact(self.editor.contact_id, self.editor.values())
-            return True
+            return self.save_contact(self.editor.contact_id, self.editor.values())
         if clicked == QMessageBox.StandardButton.Discard:
             self.editor.revert()
             return True
@@ -500,16 +500,25 @@ class ContactsPage(Page):
             self.tabs.setCurrentIndex(0)
             self.editor.focus_first_field()
 
-    def save_contact(self, contact_id: int | None, values: dict) -> None:
+    def save_contact(self, contact_id: int | None, values: dict) -> bool:
+        """Save through the undo stack; False when not saved (invalid, or back to editing)."""
         problems = validate_form(values)
         if problems:
             show_error(self, UserError(" ".join(problems)), "Contact not saved")
-            return
+            return False
+        notes = values.get("notes") or ""
+        if self.editor.notes_changed(notes):  # stored notes were already answered for
+            notes = text_to_save(self, notes, "note")
+        if notes is None:  # the user goes back to edit a note that looks like patient data
+            self.editor.notes.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        values = {**values, "notes": notes}
         self._saving = True  # the editor then shows the saved contact
         try:
             self.window_.undo_stack.push(SaveContactCommand(contact_id, values, self._after_change))
         finally:
             self._saving = False
+        return True
 
     def toggle_archived(self) -> None:
         ids = self.selected_ids()

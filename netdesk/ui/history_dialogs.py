@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from netdesk.models import CHANNELS, MILESTONE_KINDS, Event, utcnow
 from netdesk.services.history import DIRECTIONS, RELATE_KINDS
 from netdesk.services.search import search_contacts
+from netdesk.ui.privacy_prompt import text_to_save
 
 
 def recent_events(limit: int = 200) -> list[Event]:
@@ -105,6 +106,23 @@ class EntryDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.summary.setFocus()
+        self._initial = {"summary": self.summary.text(), "note": self.note.toPlainText()}
+
+    def accept(self) -> None:
+        """OK: summary and note that look like patient data are redacted, kept or edited."""
+        for what, edit in (("summary", self.summary), ("note", self.note)):
+            text = edit.text() if what == "summary" else edit.toPlainText()
+            if text == self._initial[what]:
+                continue  # unchanged stored text was answered for when it was saved
+            answer = text_to_save(self, text, what)
+            if answer is None:
+                edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+            if answer != text and what == "summary":
+                edit.setText(answer)
+            elif answer != text:
+                edit.setPlainText(answer)
+        super().accept()
 
     def values(self) -> dict[str, Any]:
         """The fields as the history service names them."""

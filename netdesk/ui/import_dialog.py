@@ -189,6 +189,11 @@ class ImportReviewDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        # Only when some notes look like patient data; None otherwise.
+        self.privacy_note: QLabel | None = None
+        self.redact_notes: QCheckBox | None = None
+        if plan.privacy_warnings:
+            self.privacy_note, self.redact_notes = self._privacy_widgets()
 
         self.tabs = QTabWidget()
         self.new_table = make_table(["Name", "Organization", "Title", "Email", "Phone", "Card"])
@@ -215,6 +220,9 @@ class ImportReviewDialog(QDialog):
         layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.summary)
+        if self.redact_notes is not None:
+            layout.addWidget(self.privacy_note)
+            layout.addWidget(self.redact_notes)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.commit)
@@ -300,10 +308,40 @@ class ImportReviewDialog(QDialog):
             self._or_empty(problem_page, self.problems, "No problems."),
             f"&Problems ({len(self.problems):,})",
         )
+        if plan.privacy_warnings:
+            self.privacy_table = make_table(["File", "Card", "Name", "The note looks like it has"])
+            fill_table(
+                self.privacy_table,
+                [
+                    [Path(w.file).name, w.card, plan.entries[w.entry].draft.label(), w.describe()]
+                    for w in plan.privacy_warnings
+                ],
+            )
+            self.tabs.addTab(
+                self.privacy_table, f"P&atient data in notes ({len(plan.privacy_warnings):,})"
+            )
         if self.duplicates:
             self.dup_table.selectRow(0)
         if self.problems:
             self.problem_table.selectRow(0)
+
+    def _privacy_widgets(self) -> tuple[QLabel, QCheckBox]:
+        """The warning and the redact choice for notes that look like patient data."""
+        count = len(self.plan.privacy_warnings)
+        note = QLabel(
+            f"⚠ {count:,} card(s) have a note that looks like it holds patient data "
+            "(a record number, a birth date, a patient's name with a diagnosis). "
+            "See the “Patient data in notes” tab."
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #8a4b00;")
+        box = QCheckBox("&Redact patient-like text in notes")
+        box.setChecked(True)
+        box.setToolTip(
+            "Replace what looks like patient data with [redacted …] before saving; "
+            "untick to keep those notes exactly as they are on the cards."
+        )
+        return note, box
 
     @staticmethod
     def _or_empty(widget: QWidget, items: list, text: str) -> QWidget:
@@ -384,6 +422,7 @@ class ImportReviewDialog(QDialog):
 
     def commit(self) -> None:
         values = self.event_values()
+        values["redact_notes"] = self.redact_notes is None or self.redact_notes.isChecked()
         self.import_button.setEnabled(False)
 
         def write(progress):

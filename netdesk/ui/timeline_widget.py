@@ -45,6 +45,7 @@ from netdesk.services.history import (
 )
 from netdesk.ui.history_dialogs import EntryDialog, RelationshipDialog, to_qdate, when_from_date
 from netdesk.ui.page import empty_state
+from netdesk.ui.privacy_prompt import text_to_save
 from netdesk.ui.undo import run_undoable
 
 QUICK_LOG_SHORTCUT = "Ctrl+L"
@@ -257,7 +258,11 @@ class TimelineWidget(QWidget):
         if self.contact_id is None:
             return
         contact_id, channel = self.contact_id, self.quick_channel.currentText()
-        summary = self.quick_summary.text().strip() or channel.capitalize()
+        summary = text_to_save(self, self.quick_summary.text().strip(), "summary")
+        if summary is None:  # back to editing what looks like patient data
+            self.focus_quick_log()
+            return
+        summary = summary or channel.capitalize()
         when = when_from_date(self.quick_date.date().toPython())
 
         def do() -> int:
