@@ -7,6 +7,7 @@ file is then read line by line, so memory stays flat whatever the file size.
 """
 
 import codecs
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,6 +95,40 @@ def read_lines(path: Path, encoding: str) -> Iterator[str]:
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
         for line in fh:
             yield line.rstrip("\r\n")
+
+
+_SCAN_CHARS = 1024 * 1024
+_LONG_LINE = 4096  # a partial line longer than this cannot be a card start
+_CARD_START = re.compile(r"[\r\n]BEGIN:VCARD[ \t]*(?=[\r\n])")
+
+
+def count_card_starts(path: Path, encoding: str, stop_after: int) -> int:
+    """How many lines read "BEGIN:VCARD" (any case), counting no further than ``stop_after``.
+
+    A cheap streaming pre-scan so a file with far too many cards is refused in a
+    fraction of a second instead of after parsing ``stop_after`` of them. It counts
+    only lines the card splitter also counts as starts (it never over-counts, so it
+    never refuses a file the splitter would accept); memory stays at one chunk.
+    """
+    if encoding == "cp1252":
+        encoding = "cp1252_latin1"
+    count, carry = 0, "\n"  # the file starts at a line start
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        while count <= stop_after:
+            chunk = fh.read(_SCAN_CHARS)
+            if not chunk:
+                count += len(_CARD_START.findall((carry + "\n").upper()))
+                break
+            data = carry + chunk
+            cut = max(data.rfind("\n"), data.rfind("\r"))
+            if cut < 0:  # still inside one line
+                carry = data if len(data) <= _LONG_LINE else "\x00"
+                continue
+            count += len(_CARD_START.findall(data[: cut + 1].upper()))
+            carry = data[cut:]  # keeps the line end so the next line start is seen
+            if len(carry) > _LONG_LINE:
+                carry = "\x00"
+    return count
 
 
 def _cp1252_latin1(name: str):
