@@ -8,7 +8,8 @@ tiny chunk size.
 import pytest
 
 from netdesk.errors import InputError
-from netdesk.services import textfile, vcard
+from netdesk.services import csv_import, textfile, vcard
+from netdesk.services.progress import NO_PROGRESS
 from netdesk.services.textfile import count_card_starts, detect_encoding
 
 CARD = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann {n}\r\nEND:VCARD\r\n"
@@ -56,3 +57,23 @@ def test_too_many_cards_is_refused_before_any_card_is_read(tmp_path, monkeypatch
     path.write_text(CARD.format(n=1) * 4)
     with pytest.raises(InputError, match=r"four\.vcf: more than 3 cards"):
         next(vcard.iter_card_chunks(path))
+
+
+def _csv(path, rows: int) -> None:
+    body = "".join(
+        f'Ann{n},Lee,a{n}@x.org,"line one\nline two\r\nline three"\r\n' for n in range(rows)
+    )
+    path.write_text("First Name,Last Name,E-mail Address,Notes\r\n" + body, newline="")
+
+
+def test_csv_rows_with_line_breaks_in_quotes_are_not_over_counted(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_import, "MAX_CARDS", 3)
+    ok, over = tmp_path / "three.csv", tmp_path / "four.csv"
+    _csv(ok, 3)
+    _csv(over, 4)
+    assert csv_import.count_line_ends(ok) > 3  # the cheap bound alone would refuse it
+    drafts = list(csv_import._rows(csv_import.read_layout(ok), NO_PROGRESS))
+    assert [d.given_name for d in drafts] == ["Ann0", "Ann1", "Ann2"]
+    rows = csv_import._rows(csv_import.read_layout(over), NO_PROGRESS)
+    with pytest.raises(InputError, match=r"four\.csv: more than 3 rows"):
+        next(rows)  # refused before the first row is parsed

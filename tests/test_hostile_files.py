@@ -151,6 +151,18 @@ def test_a_million_cards_is_refused_with_a_message(seeded, tmp_path, capsys):
     _assert_sane(seeded, code, err, many, before=1)
 
 
+def test_a_million_csv_rows_is_refused_with_a_message(seeded, tmp_path, capsys):
+    many = tmp_path / "million.csv"
+    with many.open("wb") as f:
+        f.write(b"First Name,Last Name,E-mail Address\r\n")
+        block = b"Ann,Lee,ann@example.org\r\n" * 100_000
+        for _ in range(10):
+            f.write(block)
+    code, out, err = _import(seeded, many, capsys)
+    assert code == 2 and "million.csv" in err and "200,000" in err
+    _assert_sane(seeded, code, err, many, before=1)
+
+
 def test_formula_cells_survive_import_as_text_and_export_escaped(seeded, tmp_path, capsys):
     code, out, err = _import(seeded, CORPUS / "formula.csv", capsys)
     assert code == 0, err
