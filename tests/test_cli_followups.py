@@ -18,40 +18,26 @@ def run(cli_env, db_path, *args, env=None):
     )
 
 
+def add_followup(cli_env, db_path, contact_id, due, title, *extra):
+    """`netdesk followups add` for one contact; extra options pass through."""
+    return run(
+        cli_env, db_path, "followups", "add", "--contact", contact_id, "--due", due,
+        "--title", title, *extra,
+    )  # fmt: skip
+
+
 def test_followups_add_list_done_cancel_snooze_export(cli_env, db_path, tmp_path):
     contact = run(
         cli_env, db_path, "add", "--name", "Jane Doe", "--org", "St Mary's", "--tag", "cardio"
     )
     cid = contact.stdout.strip()
-    timed = run(
-        cli_env, db_path, "followups", "add", "--contact", cid, "--due", "2026-12-01",
-        "--time", "09:00", "--duration", "30", "--title", "Coffee", "--note", "Bring the paper",
+    timed = add_followup(
+        cli_env, db_path, cid, "2026-12-01", "Coffee",
+        "--time", "09:00", "--duration", "30", "--note", "Bring the paper",
     )  # fmt: skip
     assert timed.returncode == 0, timed.stderr
-    allday = run(
-        cli_env,
-        db_path,
-        "followups",
-        "add",
-        "--contact",
-        cid,
-        "--due",
-        "2026-12-05",
-        "--title",
-        "Call",
-    )
-    third = run(
-        cli_env,
-        db_path,
-        "followups",
-        "add",
-        "--contact",
-        cid,
-        "--due",
-        "2027-01-05",
-        "--title",
-        "Later",
-    )
+    allday = add_followup(cli_env, db_path, cid, "2026-12-05", "Call")
+    third = add_followup(cli_env, db_path, cid, "2027-01-05", "Later")
     ids = [timed.stdout.strip(), allday.stdout.strip(), third.stdout.strip()]
 
     listed = run(cli_env, db_path, "followups", "list", "--due-before", "2026-12-31", "--json")
@@ -91,32 +77,8 @@ def test_followups_add_list_done_cancel_snooze_export(cli_env, db_path, tmp_path
 
 def test_export_default_is_open_and_warns_about_patient_text(cli_env, db_path, tmp_path):
     cid = run(cli_env, db_path, "add", "--name", "Ana Silva").stdout.strip()
-    run(
-        cli_env,
-        db_path,
-        "followups",
-        "add",
-        "--contact",
-        cid,
-        "--due",
-        "2026-12-01",
-        "--title",
-        "Call",
-        "--note",
-        "pt MRN 00482913",
-    )
-    done = run(
-        cli_env,
-        db_path,
-        "followups",
-        "add",
-        "--contact",
-        cid,
-        "--due",
-        "2026-12-02",
-        "--title",
-        "Old",
-    ).stdout.strip()
+    add_followup(cli_env, db_path, cid, "2026-12-01", "Call", "--note", "pt MRN 00482913")
+    done = add_followup(cli_env, db_path, cid, "2026-12-02", "Old").stdout.strip()
     run(cli_env, db_path, "followups", "done", done)
     out = tmp_path / "open.ics"
     result = run(cli_env, db_path, "export-ics", str(out))
@@ -149,18 +111,7 @@ def test_rules_run_cli(cli_env, db_path):
 
 def test_sync_caldav_cli(cli_env, db_path, radicale, caldav_calendar):
     cid = run(cli_env, db_path, "add", "--name", "Ana Silva").stdout.strip()
-    run(
-        cli_env,
-        db_path,
-        "followups",
-        "add",
-        "--contact",
-        cid,
-        "--due",
-        "2026-12-01",
-        "--title",
-        "Call",
-    )
+    add_followup(cli_env, db_path, cid, "2026-12-01", "Call")
     args = (
         "sync-caldav",
         "--url",

@@ -9,24 +9,26 @@ def run(db_path, *args):
     return main(["--db", str(db_path), *args])
 
 
+def run_process(cli_env, db_path, *args):
+    """The CLI in a subprocess, for errors argparse reports by exiting."""
+    return subprocess.run(
+        [sys.executable, "-m", "netdesk", "--db", str(db_path), *args],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def log(db_path, contact, channel, summary, *extra):
+    """`netdesk log` in process; returns the exit code."""
+    return run(db_path, "log", contact, "--channel", channel, "--summary", summary, *extra)
+
+
 def test_log_history_milestone_relate_today_events(db_path, capsys):
     assert run(db_path, "add", "--name", "Ana Silva", "--email", "ana@x.org") == 0
     assert run(db_path, "add", "--name", "Ben Okafor") == 0
     capsys.readouterr()
-    assert (
-        run(
-            db_path,
-            "log",
-            "1",
-            "--channel",
-            "coffee",
-            "--summary",
-            "Coffee at AHA",
-            "--date",
-            "2026-11-08",
-        )
-        == 0
-    )
+    assert log(db_path, "1", "coffee", "Coffee at AHA", "--date", "2026-11-08") == 0
     assert (
         run(
             db_path,
@@ -66,49 +68,15 @@ def test_log_history_milestone_relate_today_events(db_path, capsys):
 
 
 def test_errors_are_one_line(db_path, capsys, cli_env):
-    assert run(db_path, "log", "7", "--channel", "email", "--summary", "x") == 3
+    assert log(db_path, "7", "email", "x") == 3
     assert capsys.readouterr().err == "netdesk: No contact with id 7.\n"
     assert run(db_path, "add", "--name", "Ana") == 0
     assert run(db_path, "relate", "1", "1", "--kind", "colleague") == 2
     assert "themselves" in capsys.readouterr().err
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "netdesk",
-            "--db",
-            str(db_path),
-            "log",
-            "1",
-            "--channel",
-            "fax",
-            "--summary",
-            "x",
-        ],
-        env=cli_env,
-        capture_output=True,
-        text=True,
-    )
+    done = run_process(cli_env, db_path, "log", "1", "--channel", "fax", "--summary", "x")
     assert done.returncode == 2 and "invalid choice: 'fax'" in done.stderr
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "netdesk",
-            "--db",
-            str(db_path),
-            "log",
-            "1",
-            "--channel",
-            "email",
-            "--summary",
-            "x",
-            "--date",
-            "9 Nov",
-        ],
-        env=cli_env,
-        capture_output=True,
-        text=True,
+    done = run_process(
+        cli_env, db_path, "log", "1", "--channel", "email", "--summary", "x", "--date", "9 Nov"
     )
     assert done.returncode == 2 and "use YYYY-MM-DD" in done.stderr
 
@@ -119,24 +87,9 @@ def test_log_at_an_event(db_path, capsys):
 
     assert run(db_path, "add", "--name", "Ana Silva") == 0
     event = create_event("AHA 2026", start_date="2026-11-07")
-    assert (
-        run(
-            db_path,
-            "log",
-            "1",
-            "--channel",
-            "met",
-            "--summary",
-            "Poster",
-            "--event",
-            str(event.id),
-            "--date",
-            "2026-11-08",
-        )
-        == 0
-    )
+    assert log(db_path, "1", "met", "Poster", "--event", str(event.id), "--date", "2026-11-08") == 0
     assert Interaction.get().event_id == event.id
-    assert run(db_path, "log", "1", "--channel", "met", "--summary", "x", "--event", "99") == 3
+    assert log(db_path, "1", "met", "x", "--event", "99") == 3
     assert "No event with id 99" in capsys.readouterr().err
     assert run(db_path, "events") == 0
     assert "AHA 2026\tconference\t0 met, 0 followed up, 0 waiting" in capsys.readouterr().out

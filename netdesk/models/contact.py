@@ -70,19 +70,23 @@ class Contact(BaseModel):
     @property
     def name(self) -> str:
         """What to call the person: the display name, or one built from the parts."""
-        return format_name(
-            self.display_name,
-            self.prefix,
-            self.given_name,
-            self.additional_names,
-            self.family_name,
-            self.suffix,
-        )
+        return format_name(*(getattr(self, f.name) for f in NAME_FIELDS))
 
     def save(self, *args, **kwargs):
         self.updated_at = utcnow()
         self.sort_key = make_sort_key(self.family_name, self.given_name, self.display_name)
         return super().save(*args, **kwargs)
+
+
+# The columns format_name takes, in its order: select these to name rows without models.
+NAME_FIELDS = (
+    Contact.display_name,
+    Contact.prefix,
+    Contact.given_name,
+    Contact.additional_names,
+    Contact.family_name,
+    Contact.suffix,
+)
 
 
 def format_name(

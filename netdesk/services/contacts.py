@@ -7,7 +7,7 @@ from typing import Any
 
 from peewee import fn
 
-from netdesk.errors import InputError, NotFound
+from netdesk.errors import InputError
 from netdesk.models import (
     ROLES,
     Address,
@@ -23,6 +23,7 @@ from netdesk.models import (
     Tag,
     database,
 )
+from netdesk.services.lookup import get_or_not_found
 from netdesk.services.normalize import (
     is_valid_email,
     is_valid_npi,
@@ -93,10 +94,7 @@ def validate_method(kind: str, value: str) -> str | None:
 
 
 def get_contact(contact_id: int) -> Contact:
-    contact = Contact.get_or_none(Contact.id == contact_id)
-    if contact is None:
-        raise NotFound(f"No contact with id {contact_id}.")
-    return contact
+    return get_or_not_found(Contact, contact_id, "contact")
 
 
 def organization_named(name: str) -> Organization | None:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from netdesk.errors import InputError
@@ -30,7 +31,12 @@ from netdesk.services.drafts import (
 )
 from netdesk.services.progress import NO_PROGRESS, Progress
 from netdesk.services.safe_text import unescape_csv_cell
-from netdesk.services.textfile import check_file, detect_encoding, read_lines
+from netdesk.services.textfile import (
+    check_file,
+    count_line_ends,
+    detect_encoding,
+    read_lines,
+)
 
 # What a column can be mapped to (shown in the mapping step).
 TARGETS = {
@@ -273,18 +279,38 @@ def parse_csv(
     return layout.source, _rows(layout, progress)
 
 
-def _rows(layout: CsvLayout, progress: Progress) -> Iterator[ContactDraft | ParseProblem]:
+def _reader(layout: CsvLayout) -> tuple["_Lines", Iterator[list[str]]]:
+    """The data rows after the header, and the line tracker feeding them."""
     lines = read_lines(layout.path, layout.encoding)
     for _ in range(layout.header_line):
         next(lines)
     text = _Lines(lines, layout.header_line)
-    reader = csv.reader(text, delimiter=layout.delimiter)
+    return text, csv.reader(text, delimiter=layout.delimiter)
+
+
+def _has_too_many_rows(layout: CsvLayout) -> bool:
+    """Whether the file has more than MAX_CARDS rows, found before any row is parsed.
+
+    Counting line ends is a cheap upper bound that clears almost every file; only a
+    file that might be over the limit is counted exactly with the same csv reader
+    (quoted fields may hold line breaks), without building drafts.
+    """
+    if count_line_ends(layout.path) - layout.header_line < MAX_CARDS:
+        return False
+    rows = _reader(layout)[1]
+    return sum(1 for _ in islice(rows, MAX_CARDS + 1)) > MAX_CARDS
+
+
+def _rows(layout: CsvLayout, progress: Progress) -> Iterator[ContactDraft | ParseProblem]:
     name = str(layout.path)
+    if _has_too_many_rows(layout):
+        raise _too_many_rows(name)
+    text, reader = _reader(layout)
     for row_no, row in enumerate(reader, 1):
         start = text.row_start
         row = [unescape_csv_cell(c) for c in row]  # '=… from a formula-safe export
-        if row_no > MAX_CARDS:
-            raise InputError(f"{name}: more than {MAX_CARDS:,} rows; split the file.")
+        if row_no > MAX_CARDS:  # backstop; the count above should have refused already
+            raise _too_many_rows(name)
         if row_no % 200 == 0:
             progress.step(row_no, 0, f"Read {row_no:,} rows…")
         if not any(c.strip() for c in row):
@@ -306,6 +332,13 @@ def _rows(layout: CsvLayout, progress: Progress) -> Iterator[ContactDraft | Pars
             )
         else:
             yield draft
+
+
+def _too_many_rows(name: str) -> InputError:
+    return InputError(
+        f"{name}: more than {MAX_CARDS:,} rows (the limit per file); split the file and "
+        "import the parts one after another."
+    )
 
 
 class _Lines:

@@ -11,7 +11,7 @@ from typing import Any
 
 from playhouse.shortcuts import model_to_dict
 
-from netdesk.errors import InputError, NotFound
+from netdesk.errors import InputError
 from netdesk.models import (
     EVENT_KINDS,
     Contact,
@@ -23,6 +23,7 @@ from netdesk.models import (
     database,
 )
 from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text
+from netdesk.services.lookup import get_or_not_found
 
 EVENT_FIELDS = ("name", "kind", "start_date", "end_date", "location", "url", "notes")
 
@@ -97,10 +98,7 @@ def list_events() -> list[EventSummary]:
 
 
 def get_event(event_id: int) -> Event:
-    event = Event.get_or_none(Event.id == event_id)
-    if event is None:
-        raise NotFound(f"No event with id {event_id}.")
-    return event
+    return get_or_not_found(Event, event_id, "event")
 
 
 def event_people(event_id: int) -> list[EventPerson]:

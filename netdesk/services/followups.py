@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import fn
 
-from netdesk.errors import InputError, NotFound
+from netdesk.errors import InputError
 from netdesk.models import (
     Contact,
     ContactTag,
@@ -26,6 +26,7 @@ from netdesk.models import (
 )
 from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text
 from netdesk.services.history import log_interaction
+from netdesk.services.lookup import get_or_not_found
 
 OPEN_STATUSES = ("open", "snoozed")
 
@@ -72,10 +73,7 @@ def add_business_days(start: date, days: int) -> date:
 
 
 def get_followup(followup_id: int) -> FollowUp:
-    row = FollowUp.get_or_none(FollowUp.id == followup_id)
-    if row is None:
-        raise NotFound(f"No follow-up with id {followup_id}.")
-    return row
+    return get_or_not_found(FollowUp, followup_id, "follow-up")
 
 
 def create_followup(

@@ -29,6 +29,7 @@ from netdesk.models import (
 )
 from netdesk.models.importing import files_label
 from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text, get_contact
+from netdesk.services.lookup import get_or_not_found
 
 # Kinds that mean "we were in touch" (a milestone of theirs is not a conversation).
 CONTACT_KINDS = ("interaction", "resource")
@@ -104,10 +105,7 @@ def log_interaction(
 
 
 def get_interaction(interaction_id: int) -> Interaction:
-    row = Interaction.get_or_none(Interaction.id == interaction_id)
-    if row is None:
-        raise NotFound(f"No timeline entry with id {interaction_id}.")
-    return row
+    return get_or_not_found(Interaction, interaction_id, "timeline entry")
 
 
 def _validate(fields: dict[str, Any]) -> None:
@@ -305,9 +303,7 @@ def relationships_for(contact_id: int) -> list[RelationView]:
 
 
 def delete_relationship(relationship_id: int) -> dict[str, Any]:
-    rel = Relationship.get_or_none(Relationship.id == relationship_id)
-    if rel is None:
-        raise NotFound(f"No relationship with id {relationship_id}.")
+    rel = get_or_not_found(Relationship, relationship_id, "relationship")
     snapshot = model_to_dict(rel, recurse=False)
     rel.delete_instance()
     return snapshot

@@ -37,6 +37,7 @@ from netdesk.models import (
     get_setting,
     utcnow,
 )
+from netdesk.models.contact import NAME_FIELDS
 from netdesk.services.followups import OPEN_STATUSES
 from netdesk.services.privacy import find_patient_identifiers, redact
 from netdesk.services.templates import fill, template_for
@@ -57,15 +58,6 @@ ORIGIN_CATEGORIES = {
     "cadence": "Stay in touch",
     "milestone": "Milestone",
 }
-_NAME_FIELDS = (
-    Contact.id,
-    Contact.display_name,
-    Contact.prefix,
-    Contact.given_name,
-    Contact.additional_names,
-    Contact.family_name,
-    Contact.suffix,
-)
 FROM_SETTINGS = -1  # export_ics: use the "alarm_minutes" setting
 
 
@@ -134,7 +126,7 @@ def gather_contexts(contact_ids: Iterable[int]) -> dict[int, ContactContext]:
     ids = _id_set(sorted(set(contact_ids)))
     out: dict[int, ContactContext] = {}
     contacts = (
-        Contact.select(*_NAME_FIELDS, Contact.title, Organization.name.alias("org"))
+        Contact.select(Contact.id, *NAME_FIELDS, Contact.title, Organization.name.alias("org"))
         .join(Organization, join_type=JOIN.LEFT_OUTER)
         .where(Contact.id.in_(ids))
         .namedtuples()

@@ -38,7 +38,7 @@ from netdesk.models import (
 )
 from netdesk.models.contact import make_sort_key
 from netdesk.models.search_index import reindex_contacts, search_triggers_suspended
-from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text, tag_named
+from netdesk.services.contacts import MAX_NOTES_CHARS, TEXT_FIELDS, clean_text, tag_named
 from netdesk.services.credentials import merge_credentials
 from netdesk.services.dedupe import MatchIndex, normalized, select_in
 from netdesk.services.drafts import ContactDraft, ParseProblem
@@ -631,25 +631,7 @@ def _add_tag(w: _Writer, target: _Target, tag_id: int, added: dict[str, list[int
 
 
 def _create(w: _Writer, d: ContactDraft) -> int:
-    row = {
-        f: clean_text(getattr(d, f))
-        for f in (
-            "display_name",
-            "given_name",
-            "family_name",
-            "additional_names",
-            "prefix",
-            "suffix",
-            "credentials",
-            "role",
-            "specialty",
-            "title",
-            "department",
-            "npi",
-            "photo_url",
-            "uid",
-        )
-    }
+    row = {f: clean_text(getattr(d, f)) for f in TEXT_FIELDS}
     row.update(
         notes=clean_text(d.notes, MAX_NOTES_CHARS),
         photo=d.photo,

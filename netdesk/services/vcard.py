@@ -35,7 +35,12 @@ from netdesk.services.drafts import (
 )
 from netdesk.services.photos import MAX_PHOTO_INPUT_BYTES, bounded_photo
 from netdesk.services.progress import NO_PROGRESS, Progress
-from netdesk.services.textfile import check_file, detect_encoding, read_lines
+from netdesk.services.textfile import (
+    check_file,
+    count_card_starts,
+    detect_encoding,
+    read_lines,
+)
 
 ParseResult = ContactDraft | ParseProblem
 CardChunk = tuple[str, int, int, str]  # file, card number, first line, text
@@ -73,6 +78,8 @@ def iter_card_chunks(path: str | Path) -> Iterator[CardChunk | ParseProblem]:
     p = check_file(path)
     encoding = detect_encoding(p)
     name = str(path)
+    if count_card_starts(p, encoding, stop_after=MAX_CARDS) > MAX_CARDS:
+        raise _too_many_cards(name)
     card_no, start, buf, size, in_card, seen_any = 0, 0, [], 0, False, False
     too_big = False
     for line_no, line in enumerate(read_lines(p, encoding), 1):
@@ -88,11 +95,8 @@ def iter_card_chunks(path: str | Path) -> Iterator[CardChunk | ParseProblem]:
                     clip_original("\n".join(buf)),
                 )
             card_no += 1
-            if card_no > MAX_CARDS:
-                raise InputError(
-                    f"{name}: more than {MAX_CARDS:,} cards; split the file and import the "
-                    "parts one after another."
-                )
+            if card_no > MAX_CARDS:  # the pre-scan never over-counts; this is the backstop
+                raise _too_many_cards(name)
             in_card, seen_any, start, buf, size, too_big = True, True, line_no, [line], 0, False
             continue
         if not in_card:
@@ -129,6 +133,13 @@ def iter_card_chunks(path: str | Path) -> Iterator[CardChunk | ParseProblem]:
             f"{name}: no vCard found (no BEGIN:VCARD line). Is this a .vcf file? "
             "CSV files need the .csv extension."
         )
+
+
+def _too_many_cards(name: str) -> InputError:
+    return InputError(
+        f"{name}: more than {MAX_CARDS:,} cards (the limit per file); split the file and "
+        "import the parts one after another."
+    )
 
 
 def parse_vcards(

@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from netdesk.models import Contact, Organization, database
-from netdesk.models.contact import format_name
+from netdesk.models.contact import NAME_FIELDS, format_name
 from netdesk.services.search import ContactFilter, contact_page, count_for_list
 
 PAGE_SIZE = 200
@@ -29,12 +29,7 @@ COLUMNS = (
 )
 SELECTED = (
     Contact.id,
-    Contact.display_name,
-    Contact.prefix,
-    Contact.given_name,
-    Contact.additional_names,
-    Contact.family_name,
-    Contact.suffix,
+    *NAME_FIELDS,
     Contact.credentials,
     Organization.name,
     Contact.role,
@@ -58,9 +53,10 @@ class Row(NamedTuple):
 
 def _row(values: tuple) -> Row:
     """A raw result row (in SELECTED order) -> Row, without building a model instance."""
-    cid, display, prefix, given, additional, family, suffix, credentials, *rest = values
-    org, role, last, title, archived, sort_key = rest
-    name = format_name(display, prefix, given, additional, family, suffix) or "(no name)"
+    names_end = 1 + len(NAME_FIELDS)
+    cid, names = values[0], values[1:names_end]
+    credentials, org, role, last, title, archived, sort_key = values[names_end:]
+    name = format_name(*names) or "(no name)"
     if credentials:
         name = f"{name}, {credentials}"
     return Row(cid, name, org or "", role, last or "", title, bool(archived), sort_key)
