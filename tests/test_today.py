@@ -102,7 +102,9 @@ def test_recent_milestones_until_someone_reacts(db):
 
 def test_recent_imports_not_yet_contacted(db):
     ana, ben, cara = person("Ana Silva"), person("Ben Okafor"), person("Cara Lee")
-    batch = ImportBatch.create(file_names="/home/u/Downloads/aha.vcf\n/home/u/more.vcf", created_at=NOW - timedelta(days=3))
+    batch = ImportBatch.create(
+        file_names="/home/u/Downloads/aha.vcf\n/home/u/more.vcf", created_at=NOW - timedelta(days=3)
+    )
     old = ImportBatch.create(file_names="old.vcf", created_at=NOW - timedelta(days=90))
     undone = ImportBatch.create(file_names="u.vcf", created_at=NOW, undone_at=NOW)
     for c in (ana, ben):
