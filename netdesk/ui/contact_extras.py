@@ -141,10 +141,11 @@ class AddressesEditor(QWidget):
 
     def _fit_height(self) -> None:
         """Tall enough for every row (at least two), so the form scrolls, not the table."""
-        rows = max(self.table.rowCount(), 2)
+        default = self.table.verticalHeader().defaultSectionSize()
+        heights = [self.table.rowHeight(row) for row in range(self.table.rowCount())]
         height = self.table.horizontalHeader().sizeHint().height()
-        height += rows * self.table.verticalHeader().defaultSectionSize()
-        self.table.setFixedHeight(height + 2 * self.table.frameWidth() + 2)
+        height += sum(heights) + default * max(0, 2 - len(heights))
+        self.table.setFixedHeight(height + 2 * self.table.frameWidth() + 6)
 
     def _update_buttons(self) -> None:
         self.remove_button.setEnabled(self.table.rowCount() > 0)
@@ -205,7 +206,7 @@ class PhotoBox(QWidget):
         side.addWidget(self.message)
         side.addWidget(self.link)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(0, 0, 0, 8)
         layout.addWidget(self.thumbnail, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(side, 1)
         self.set_value(None)
