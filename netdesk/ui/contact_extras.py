@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -44,6 +44,19 @@ IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;All files (*)"
 OnChange = Callable[[], None] | None
 
 
+class AddressTable(QTableWidget):
+    """The address rows; Del (when no cell is being edited) removes the selected row."""
+
+    on_delete: Callable[[], None] | None = None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if event.key() == Qt.Key.Key_Delete and not editing and self.on_delete is not None:
+            self.on_delete()
+            return
+        super().keyPressEvent(event)
+
+
 class AddressesEditor(QWidget):
     """A small table of postal addresses, one per row, with Add and Remove."""
 
@@ -51,12 +64,15 @@ class AddressesEditor(QWidget):
         super().__init__(parent)
         self.on_change: OnChange = None
         self._filling = False
-        self.table = QTableWidget(0, len(ADDRESS_COLUMNS))
+        self.table = AddressTable(0, len(ADDRESS_COLUMNS))
         self.table.setHorizontalHeaderLabels([title for _, title in ADDRESS_COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table, like other fields
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        triggers = QAbstractItemView.EditTrigger  # typing or F2 edits; Del removes the row
+        self.table.setEditTriggers(
+            triggers.DoubleClicked | triggers.EditKeyPressed | triggers.AnyKeyPressed
+        )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -67,9 +83,10 @@ class AddressesEditor(QWidget):
         self.add_button.setToolTip("Add an empty address row and start typing its label")
         self.add_button.clicked.connect(self.add_row)
         self.remove_button = QPushButton("Remove address")
-        self.remove_button.setToolTip("Remove the selected address")
         self.remove_button.clicked.connect(self.remove_selected)
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.on_delete = self.remove_selected
+        self.remove_button.setToolTip("Remove the selected address (Del in the table)")
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.add_button)

@@ -4,7 +4,7 @@ import random
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from netdesk.models import Address, Contact
@@ -69,13 +69,18 @@ def test_add_and_remove_address_rows(page, qtbot):
     table = editor.addresses.table
     assert table.rowCount() == 2
     assert not editor.is_dirty()  # an empty row is nothing yet
-    table.item(1, 0).setText("home")
+    cell = QApplication.focusWidget()  # Add address opened the new row's label for typing
+    qtbot.keyClicks(cell, "home")
+    qtbot.keyClick(cell, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.item(1, 0).text() == "home")  # Qt commits it queued
+    assert editor.is_dirty()
     table.item(1, 1).setText("1 Elm St")
     editor.save_button.click()
     assert cities(contact.id) == ["Chicago", ""]
     table = editor.addresses.table
+    table.setFocus()
     table.selectRow(0)
-    editor.addresses.remove_button.click()
+    qtbot.keyClick(table, Qt.Key.Key_Delete)  # Del in the table removes the address
     editor.save_button.click()
     assert [a.street for a in Address.select().where(Address.contact == contact.id)] == ["1 Elm St"]
 
