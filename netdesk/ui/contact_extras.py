@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -42,6 +44,24 @@ HINT_STYLE = "color: palette(placeholder-text); font-size: 11px;"
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif *.bmp *.webp);;All files (*)"
 
 OnChange = Callable[[], None] | None
+
+
+class LiveCellDelegate(QStyledItemDelegate):
+    """Writes each keystroke of a cell edit to the table, so the form is dirty (and
+    Ctrl+S saves what is typed) before the cell is finished with Enter or Tab."""
+
+    def createEditor(self, parent, option, index):  # noqa: N802 - Qt override
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QLineEdit):
+            cell = QPersistentModelIndex(index)
+
+            def write(text: str) -> None:
+                if cell.isValid():
+                    model = cell.model()
+                    model.setData(model.index(cell.row(), cell.column()), text)
+
+            editor.textEdited.connect(write)
+        return editor
 
 
 class AddressTable(QTableWidget):
@@ -86,6 +106,7 @@ class AddressesEditor(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.on_delete = self.remove_selected
+        self.table.setItemDelegate(LiveCellDelegate(self.table))
         self.remove_button.setToolTip("Remove the selected address (Del in the table)")
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)

@@ -171,3 +171,18 @@ def test_uid_and_photo_link_are_shown_read_only(page):
     assert (saved.uid, saved.photo_url) == ("urn:uuid:1234-abcd", "https://cards.test/a.jpg")
     editor.clear()  # a new contact has no card UID
     assert not editor.uid_label.isVisible()
+
+
+def test_ctrl_s_saves_a_cell_still_being_typed(page, qtbot):
+    contact = with_address()
+    editor = open_contact(page, contact)
+    table = editor.addresses.table
+    table.setFocus()
+    table.setCurrentCell(0, 4)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    cell = QApplication.focusWidget()
+    cell.selectAll()
+    qtbot.keyClicks(cell, "60601")
+    assert table.state() == table.State.EditingState  # the cell is still open
+    qtbot.keyClick(cell, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert Address.get(Address.contact == contact.id).postal_code == "60601"
