@@ -1,7 +1,7 @@
 """What the contact editor needs beyond create/update: whole-record saves, undo, choices.
 
-The editor edits a contact as one form (fields, emails, phones, URLs, tags), so a
-save replaces those lists in one transaction. Undo of an edit puts back a
+The editor edits a contact as one form (fields, emails, phones, URLs, tags,
+addresses, photo), so a save replaces those lists in one transaction. Undo of an edit puts back a
 :func:`~netdesk.services.contacts.snapshot_contacts` snapshot with
 :func:`replace_contacts`.
 """
@@ -14,6 +14,7 @@ from peewee import fn
 
 from netdesk.errors import InputError
 from netdesk.models import (
+    Address,
     Contact,
     ContactMethod,
     ContactTag,
@@ -36,9 +37,21 @@ from netdesk.services.contacts import (
     validate_fields,
     validate_method,
 )
+from netdesk.services.drafts import MAX_PHOTO_BYTES
 from netdesk.services.normalize import normalize_method
 
 URL_KINDS = ("url", "social")
+# Every Address column the form carries; po_box/extended are kept though not shown.
+ADDRESS_FIELDS = (
+    "label",
+    "street",
+    "locality",
+    "region",
+    "postal_code",
+    "country",
+    "po_box",
+    "extended",
+)
 
 
 def validate_form(values: dict[str, Any]) -> list[str]:
@@ -50,6 +63,9 @@ def validate_form(values: dict[str, Any]) -> list[str]:
     for key in ("birthday", "anniversary"):
         if values.get(key) not in (None, "") and not _is_date(values[key]):
             problems.append(f"{key.title()} {values[key]!r} is not a date (use YYYY-MM-DD).")
+    photo = values.get("photo")
+    if photo is not None and len(photo) > MAX_PHOTO_BYTES:
+        problems.append(f"The photo is larger than {MAX_PHOTO_BYTES // 1024} KB.")
     named = any(clean_text(fields.get(k)) for k in ("display_name", "given_name", "family_name"))
     if not (named or values.get("emails") or clean_text(values.get("organization"))):
         problems.append("A contact needs at least a name, an email or an organization.")
@@ -97,11 +113,52 @@ def set_tags(contact: Contact, names: Iterable[str]) -> None:
     add_tags(contact, names)
 
 
+def clean_addresses(addresses: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+    """Addresses as stored: every column cleaned, rows with nothing but a label dropped."""
+    rows = [{k: clean_text(a.get(k)) for k in ADDRESS_FIELDS} for a in addresses]
+    return [r for r in rows if any(v for k, v in r.items() if k != "label")]
+
+
+def address_rows(contact: Contact) -> list[dict[str, str]]:
+    """The contact's addresses, in the order they were added."""
+    query = contact.addresses.order_by(Address.id)
+    return [{k: getattr(a, k) for k in ADDRESS_FIELDS} for a in query]
+
+
+def set_addresses(contact: Contact, addresses: Iterable[dict[str, Any]]) -> bool:
+    """Make the contact's addresses exactly ``addresses``; untouched if already so.
+
+    Replacing all rows (rather than matching them up) is simplest and, inside the
+    caller's transaction, atomic. Returns whether anything changed.
+    """
+    wanted = clean_addresses(addresses)
+    if wanted == address_rows(contact):
+        return False
+    with database.atomic():
+        Address.delete().where(Address.contact == contact).execute()
+        for row in wanted:
+            Address.create(contact=contact, **row)
+    return True
+
+
+def set_photo(contact: Contact, photo: bytes | None) -> bool:
+    """Store ``photo`` (already bounded by the caller) or remove it with None."""
+    photo = bytes(photo) if photo else None
+    current = bytes(contact.photo) if contact.photo else None
+    if photo == current:
+        return False
+    contact.photo = photo
+    contact.save()
+    return True
+
+
 def save_contact(contact_id: int | None, values: dict[str, Any]) -> Contact:
     """Create (``contact_id`` None) or update a contact from an editor form, atomically.
 
     ``values`` holds EDITABLE_FIELDS plus ``organization``, ``emails``, ``phones``,
-    ``urls`` and ``tags``. Raises InputError, naming every problem, before writing.
+    ``urls``, ``tags`` and optionally ``addresses`` (list of dicts with
+    ADDRESS_FIELDS) and ``photo`` (bytes or None); a key left out is left alone.
+    Read-only keys from :func:`form_values` (``uid``, ``photo_url``) are ignored. Raises InputError, naming every problem, before writing.
     """
     problems = validate_form(values)
     if problems:
@@ -124,6 +181,10 @@ def save_contact(contact_id: int | None, values: dict[str, Any]) -> Contact:
             set_methods(contact, ("phone",), phones)
             set_tags(contact, values.get("tags", ()))
         set_methods(contact, URL_KINDS, values.get("urls", ()))
+        if "addresses" in values:
+            set_addresses(contact, values["addresses"])
+        if "photo" in values:
+            set_photo(contact, values["photo"])
     return contact
 
 
@@ -184,4 +245,8 @@ def form_values(contact: Contact) -> dict[str, Any]:
         .where(ContactTag.contact == contact)
         .order_by(fn.lower(Tag.name))
     ]
+    values["addresses"] = address_rows(contact)
+    values["photo"] = bytes(contact.photo) if contact.photo else None
+    values["photo_url"] = contact.photo_url  # read-only: shown, never fetched
+    values["uid"] = contact.uid  # read-only: the link to the original card
     return values

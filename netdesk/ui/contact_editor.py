@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from netdesk.models import ROLES, Organization
 from netdesk.services.contact_editing import form_values, tag_names, validate_form
 from netdesk.services.contacts import get_contact, validate_fields, validate_method
+from netdesk.ui.contact_extras import AddressesEditor, PhotoBox, UidLabel
 
 # (form key, label, placeholder) for the one-line text fields, in tab order.
 NAME_FIELDS = (
@@ -106,6 +107,11 @@ class ContactEditor(QWidget):
         self.heading.setObjectName("editorHeading")
         self.heading.setStyleSheet("#editorHeading { font-size: 16px; font-weight: 600; }")
         self.heading.setWordWrap(True)
+        self.uid_label = UidLabel()
+        self.photo = PhotoBox(beside=(self.heading, self.uid_label))
+        self.photo.on_change = self._changed
+        self.addresses = AddressesEditor()
+        self.addresses.on_change = self._changed
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -123,6 +129,8 @@ class ContactEditor(QWidget):
             self._add_row(form, key, label, self._line(hint))
         for key, label, hint in LIST_FIELDS:
             self._add_row(form, key, label, ListEdit(hint))
+        form.addRow("Addresses:", self.addresses)
+        form.labelForField(self.addresses).setBuddy(self.addresses.table)
         self._add_row(form, "tags", "Tags", self._line("comma separated: AHA 2026, mentor"))
         self._add_row(form, "birthday", "Birthday", self._line("YYYY-MM-DD"))
         self._add_row(form, "anniversary", "Anniversary", self._line("YYYY-MM-DD"))
@@ -160,7 +168,7 @@ class ContactEditor(QWidget):
         buttons.addWidget(self.save_button)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
+        layout.addWidget(self.photo)
         layout.addLayout(form)
         layout.addStretch(1)
 
@@ -223,6 +231,8 @@ class ContactEditor(QWidget):
                 "anniversary": None,
                 "stay_in_touch_days": None,
                 "notes": "",
+                "addresses": [],
+                "photo": None,
             }
         )
 
@@ -246,6 +256,9 @@ class ContactEditor(QWidget):
                 self.inputs[key].setText(when.isoformat() if when else "")
             self.cadence.setValue(values.get("stay_in_touch_days") or 0)
             self.notes.setPlainText(values.get("notes") or "")
+            self.addresses.set_value(values.get("addresses") or [])
+            self.photo.set_value(values.get("photo"), values.get("photo_url") or "")
+            self.uid_label.set_uid(values.get("uid") or "")
             self._set_completer(self.inputs["tags"], tag_names())
         finally:
             self._loading = False
@@ -264,6 +277,8 @@ class ContactEditor(QWidget):
         values.update({key: self.inputs[key].text().strip() for key in DATE_FIELDS})
         values["stay_in_touch_days"] = self.cadence.value() or None
         values["notes"] = self.notes.toPlainText()
+        values["addresses"] = self.addresses.value()
+        values["photo"] = self.photo.value()
         return values
 
     def field_problems(self) -> dict[str, str]:
