@@ -139,6 +139,19 @@ class Address(BaseModel):
     extended = CharField(default="")
 
 
+# Every Address column a form or import carries (po_box/extended from vCards, not shown).
+ADDRESS_FIELDS = (
+    "label",
+    "street",
+    "locality",
+    "region",
+    "postal_code",
+    "country",
+    "po_box",
+    "extended",
+)
+
+
 class Tag(BaseModel):
     id = AutoField()
     name = CharField(unique=True, collation="NOCASE")

@@ -25,6 +25,7 @@ from netdesk.models import (
     Tag,
     database,
 )
+from netdesk.models.contact import ADDRESS_FIELDS
 from netdesk.services.contacts import (
     EDITABLE_FIELDS,
     add_method,
@@ -41,17 +42,6 @@ from netdesk.services.drafts import MAX_PHOTO_BYTES
 from netdesk.services.normalize import normalize_method
 
 URL_KINDS = ("url", "social")
-# Every Address column the form carries; po_box/extended are kept though not shown.
-ADDRESS_FIELDS = (
-    "label",
-    "street",
-    "locality",
-    "region",
-    "postal_code",
-    "country",
-    "po_box",
-    "extended",
-)
 
 
 def validate_form(values: dict[str, Any]) -> list[str]:

@@ -36,7 +36,7 @@ from netdesk.models import (
     database,
     utcnow,
 )
-from netdesk.models.contact import make_sort_key
+from netdesk.models.contact import ADDRESS_FIELDS, make_sort_key
 from netdesk.models.search_index import reindex_contacts, search_triggers_suspended
 from netdesk.services.contacts import MAX_NOTES_CHARS, TEXT_FIELDS, clean_text, tag_named
 from netdesk.services.credentials import merge_credentials
@@ -688,15 +688,7 @@ def _add_children(
             continue
         have_addresses.add(a.key())
         row = {"contact": contact_id, "label": clean_text(a.label, 100)}
-        for name in (
-            "street",
-            "locality",
-            "region",
-            "postal_code",
-            "country",
-            "po_box",
-            "extended",
-        ):
+        for name in ADDRESS_FIELDS[1:]:  # the label is clipped above
             row[name] = clean_text(getattr(a, name))
         rows.append((Address, row, "addresses"))
     for model, row, key in rows:

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,6 +37,7 @@ from netdesk.services.events import (
     restore_event,
     update_event,
 )
+from netdesk.ui.buttons import ok_cancel_buttons
 from netdesk.ui.history_dialogs import to_qdate
 from netdesk.ui.page import Page, empty_state
 from netdesk.ui.undo import run_undoable
@@ -93,11 +93,7 @@ class EventDialog(QDialog):
         form.addRow("&Location:", self.location)
         form.addRow("&URL:", self.url)
         form.addRow("N&otes:", self.notes)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +33,7 @@ from netdesk.models import FollowUp, Interaction, database, utcnow
 from netdesk.services import followups as svc
 from netdesk.services.history import refresh_last_interaction
 from netdesk.services.templates import TEMPLATES
+from netdesk.ui.buttons import ok_cancel_buttons
 from netdesk.ui.messages import show_error
 from netdesk.ui.page import Page, empty_state
 
@@ -221,11 +221,7 @@ class DatePickerDialog(QDialog):
         self.calendar.setSelectedDate(QDate(start.year, start.month, start.day))
         self.calendar.setMinimumDate(QDate.currentDate())
         layout.addWidget(self.calendar)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         self.calendar.activated.connect(self.accept)
         layout.addWidget(buttons)
 

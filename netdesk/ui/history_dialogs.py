@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from netdesk.models import CHANNELS, MILESTONE_KINDS, Event, utcnow
 from netdesk.services.history import DIRECTIONS, RELATE_KINDS
 from netdesk.services.search import search_contacts
+from netdesk.ui.buttons import ok_cancel_buttons
 from netdesk.ui.privacy_prompt import text_to_save
 
 
@@ -97,11 +98,7 @@ class EntryDialog(QDialog):
         if kind == "milestone" and not values:
             self.congratulate.setChecked(True)
             form.addRow("", self.congratulate)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -160,11 +157,7 @@ class RelationshipDialog(QDialog):
         self.project = QLineEdit()
         self.project.setPlaceholderText("For collaborators: project or publication")
         form.addRow("&Project:", self.project)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)

@@ -37,6 +37,7 @@ from netdesk.errors import UserError
 from netdesk.models import EVENT_KINDS
 from netdesk.services.csv_import import TARGETS, read_layout, remember_mapping, sample_rows
 from netdesk.services.importer import ImportPlan, PlanEntry, commit_plan, plan_import
+from netdesk.ui.buttons import ok_cancel_buttons
 from netdesk.ui.messages import show_error
 from netdesk.ui.workers import run_task
 
@@ -480,13 +481,9 @@ class ColumnMappingDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.hint = QLabel()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = ok_cancel_buttons(self)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText("&Continue")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         box_layout = QVBoxLayout(self)
         box_layout.addWidget(intro)
         box_layout.addWidget(self.table, 1)

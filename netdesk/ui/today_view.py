@@ -11,7 +11,6 @@ from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QDialog,
-    QDialogButtonBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -34,6 +33,7 @@ from netdesk.services.today import (
     snooze_item,
     undo_item,
 )
+from netdesk.ui.buttons import ok_cancel_buttons
 from netdesk.ui.history_dialogs import to_qdate
 from netdesk.ui.page import Page, empty_state
 from netdesk.ui.undo import run_undoable
@@ -54,11 +54,7 @@ class DateDialog(QDialog):
         self.calendar = QCalendarWidget()
         self.calendar.setMinimumDate(to_qdate(start))
         self.calendar.setSelectedDate(to_qdate(start))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self)
         self.calendar.activated.connect(lambda _: self.accept())
         layout = QVBoxLayout(self)
         layout.addWidget(self.calendar)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from netdesk.models import Tag
 from netdesk.services.vcard_export import export_vcards
+from netdesk.ui.buttons import ok_cancel_buttons
 from netdesk.ui.messages import show_error
 from netdesk.ui.workers import run_task
 
@@ -34,12 +35,8 @@ class VCardExportDialog(QDialog):
         form.addRow("&Version:", self.version)
         form.addRow("&Contacts:", self.tag)
         form.addRow("", self.split)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = ok_cancel_buttons(self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Export…")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
