@@ -194,3 +194,58 @@ def test_review_dialog_buttons(window, qtbot, fixtures):
     assert not dialog.findChildren(QCheckBox)  # no duplicates, no choices
     dialog.reject()
     assert Contact.select().count() == 0
+
+
+def test_dropping_vcard_files_on_the_window_opens_the_review(window, qtbot, fixtures):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls(
+        [
+            QUrl.fromLocalFile(str(fixtures / "import/google_3.0.vcf")),
+            QUrl.fromLocalFile(str(fixtures / "import/not_a_card.txt")),  # not importable
+        ]
+    )
+    enter = QDragEnterEvent(
+        window.rect().center(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    window._import_dialog = None
+    drop = QDropEvent(
+        QPointF(window.rect().center()),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)
+    qtbot.waitUntil(lambda: getattr(window, "_import_dialog", None) is not None, timeout=20000)
+    dialog = window._import_dialog
+    assert [p.rsplit("/", 1)[-1] for p in dialog.plan.files] == ["google_3.0.vcf"]
+    dialog.reject()
+    assert Contact.select().count() == 0
+
+
+def test_dragging_other_files_is_refused(window, tmp_path):
+    from PySide6.QtCore import QMimeData, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent
+
+    (tmp_path / "notes.txt").write_text("hello")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "notes.txt"))])
+    enter = QDragEnterEvent(
+        window.rect().center(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    enter.ignore()
+    window.dragEnterEvent(enter)
+    assert not enter.isAccepted()
