@@ -1,12 +1,18 @@
 """Normalised forms that duplicates are matched on, and field validation."""
 
 import re
-
-import phonenumbers
+from types import ModuleType
 
 DEFAULT_REGION = "US"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NPI = re.compile(r"^\d{10}$")
+
+
+def _phonenumbers() -> ModuleType:
+    """phonenumbers loads ~50 ms of metadata; only pay for it when a phone is handled."""
+    import phonenumbers
+
+    return phonenumbers
 
 
 def normalize_email(value: str) -> str:
@@ -19,6 +25,7 @@ def is_valid_email(value: str) -> bool:
 
 def normalize_phone(value: str, region: str = DEFAULT_REGION) -> str:
     """E.164 when the number parses, else the digits (so "555-0100" still matches)."""
+    phonenumbers = _phonenumbers()
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -29,6 +36,7 @@ def normalize_phone(value: str, region: str = DEFAULT_REGION) -> str:
 
 
 def is_valid_phone(value: str, region: str = DEFAULT_REGION) -> bool:
+    phonenumbers = _phonenumbers()
     try:
         return phonenumbers.is_possible_number(phonenumbers.parse(value, region))
     except phonenumbers.NumberParseException:

@@ -118,7 +118,8 @@ class FollowUpModel(QAbstractTableModel):
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         self.sort_key = COLUMNS[column][1]
         self.descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
+        if self._query is not None:  # before the first refresh() there is nothing to re-sort
+            self.reload()
 
 
 class FollowUpCommand(QUndoCommand):
