@@ -1,5 +1,6 @@
 """The Imports page: every import batch, its problems, and a way to undo it."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -23,6 +24,12 @@ from netdesk.ui.messages import show_error
 from netdesk.ui.page import Page, empty_state
 
 
+def local_time(stored_utc: str) -> str:
+    """Batches are stamped in UTC; people read their own clock."""
+    moment = datetime.fromisoformat(stored_utc).replace(tzinfo=UTC).astimezone()
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
 class ImportsPage(Page):
     key = "imports"
     title = "Imports"
@@ -32,7 +39,7 @@ class ImportsPage(Page):
         self.batches: list[dict] = []
         self.problems: list[dict] = []
         self.table = make_table(
-            ["When (UTC)", "Files", "Event", "New", "Merged", "Skipped", "Problems", "Status"]
+            ["When", "Files", "Event", "New", "Merged", "Skipped", "Problems", "Status"]
         )
         self.table.itemSelectionChanged.connect(self._show_batch)
         self.problem_table = make_table(["File", "Card", "Line", "Reason"])
@@ -85,7 +92,7 @@ class ImportsPage(Page):
             self.table,
             [
                 [
-                    b["created_at"].replace("T", " "),
+                    local_time(b["created_at"]),
                     ", ".join(Path(f).name for f in b["files"]),
                     b["event"],
                     b["created"],

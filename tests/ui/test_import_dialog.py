@@ -249,3 +249,18 @@ def test_dragging_other_files_is_refused(window, tmp_path):
     enter.ignore()
     window.dragEnterEvent(enter)
     assert not enter.isAccepted()
+
+
+def test_imports_page_shows_local_time(monkeypatch):
+    import time
+
+    from netdesk.ui.imports_view import local_time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert local_time("2026-11-25T15:30:00") == "2026-11-25 10:30"
+        assert local_time("2026-07-01T03:00:00") == "2026-06-30 23:00"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
