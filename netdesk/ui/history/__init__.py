@@ -1,0 +1,4 @@
+"""Timeline, history dialogs, the Events and Insights pages.
+
+May import netdesk.ui.common, services and models.
+"""
