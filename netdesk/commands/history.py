@@ -4,18 +4,18 @@ from datetime import date, time
 
 from netdesk.commands.common import parse_date, print_json
 from netdesk.models import CHANNELS, MILESTONE_KINDS
-from netdesk.services.contacts import get_contact
-from netdesk.services.events import get_event, list_events
-from netdesk.services.history import (
+from netdesk.services.calendar.followups import add_milestone
+from netdesk.services.calendar.today import SECTION_TITLES, SECTIONS, build_today
+from netdesk.services.contacts.records import get_contact
+from netdesk.services.history.events import get_event, list_events
+from netdesk.services.history.interactions import (
     RELATE_KINDS,
     TIMELINE_KINDS,
-    add_milestone,
     add_relationship,
     log_interaction,
     relationships_for,
     timeline,
 )
-from netdesk.services.today import SECTION_TITLES, SECTIONS, build_today
 
 
 def register(subparsers) -> None:

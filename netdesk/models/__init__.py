@@ -16,7 +16,6 @@ from netdesk.models.db import (
     close_database,
     database,
     database_path,
-    open_database,
     utcnow,
 )
 from netdesk.models.event import EVENT_KINDS, Event
@@ -30,25 +29,9 @@ from netdesk.models.interaction import (
     Interaction,
     Relationship,
 )
+from netdesk.models.opening import open_database
+from netdesk.models.registry import ALL_MODELS
 from netdesk.models.setting import Setting, get_setting, set_setting
-
-ALL_MODELS = [
-    Organization,
-    Contact,
-    ContactMethod,
-    Address,
-    Tag,
-    ContactTag,
-    Event,
-    ImportBatch,
-    EventAttendance,
-    FollowUp,
-    Interaction,
-    Relationship,
-    ImportIssue,
-    ImportChange,
-    Setting,
-]
 
 __all__ = [
     "ALL_MODELS",

@@ -1,4 +1,6 @@
-"""One Peewee database per process, opened by :func:`open_database`.
+"""The one Peewee database per process and the base model bound to it.
+
+:func:`netdesk.models.opening.open_database` binds it to a file.
 
 SQLite in WAL mode lets the GUI read while the CLI (or a worker) writes; the busy
 timeout makes a second process wait for a lock instead of failing with "database is
@@ -6,7 +8,6 @@ locked". The schema version lives in ``PRAGMA user_version`` and
 :mod:`netdesk.models.migrations` brings older files up to date.
 """
 
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,32 +46,6 @@ def _make_database(path: str, passphrase: str | None) -> SqliteDatabase:
     from netdesk.models.encryption import make_encrypted_database
 
     return make_encrypted_database(path, passphrase, PRAGMAS, BUSY_TIMEOUT_S, LOCK_TYPE)
-
-
-def open_database(
-    path: str | os.PathLike, *, passphrase: str | None = None, migrate: bool = True
-) -> SqliteDatabase:
-    """Open (creating if needed) the database at ``path`` and bind the models to it.
-
-    ``":memory:"`` is accepted for throwaway use. New files are created readable by
-    the user only. With ``migrate`` the schema is created or upgraded.
-    """
-    path_str = str(path)
-    if path_str != ":memory:":
-        p = Path(path_str)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if not p.exists():
-            fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
-    db = _make_database(path_str, passphrase)
-    close_database()
-    database.initialize(db)
-    db.connect(reuse_if_open=True)
-    if migrate:
-        from netdesk.models.migrations import migrate_to_current
-
-        migrate_to_current(db)
-    return db
 
 
 def close_database() -> None:

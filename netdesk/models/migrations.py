@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from peewee import SqliteDatabase
 
+from netdesk.models.registry import ALL_MODELS
 from netdesk.models.search_index import create_search_index
 
 CURRENT_VERSION = 2
@@ -50,8 +51,6 @@ def _is_empty(db: SqliteDatabase) -> bool:
 
 def migrate_to_current(db: SqliteDatabase) -> int:
     """Create or upgrade the schema; returns the version the file had before."""
-    from netdesk.models import ALL_MODELS
-
     version = schema_version(db)
     if version > CURRENT_VERSION:
         raise MigrationError(

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from netdesk import __version__
 from netdesk.errors import UserError
@@ -21,6 +21,7 @@ from netdesk.models.encryption import (
     is_encrypted_file,
 )
 from netdesk.paths import resolve_db_path
+from netdesk.ui.common.passphrase import ask_passphrase
 
 PASSPHRASE_ENV = "NETDESK_PASSPHRASE"
 PASSPHRASE_ATTEMPTS = 3
@@ -34,24 +35,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def ask_passphrase(parent: QWidget | None, path: Path, retry: bool = False) -> str | None:
-    """A hidden-text prompt; None when the user cancels."""
-    label = f"{path.name} is encrypted. Passphrase:"
-    if retry:
-        label = f"That passphrase did not open {path.name}. Try again:"
-    text, ok = QInputDialog.getText(
-        parent, "Encrypted database", label, QLineEdit.EchoMode.Password
-    )
-    return text if ok and text else None
-
-
 def open_with_passphrase(path: Path, parent: QWidget | None = None, ask=ask_passphrase):
     """Open ``path``; for an encrypted file try NETDESK_PASSPHRASE, then ask (3 tries).
 
     Returns the database, or None when the user gave up. Raises UserError otherwise.
     """
     from netdesk.models.migrations import MigrationError
-    from netdesk.services.backup import install_pre_migration_backup
+    from netdesk.services.data.backup import install_pre_migration_backup
 
     install_pre_migration_backup()
     try:
@@ -80,8 +70,8 @@ def open_with_passphrase(path: Path, parent: QWidget | None = None, ask=ask_pass
 
 def start_auto_backup(window) -> None:
     """The daily copy on a worker; the status bar says if it failed."""
-    from netdesk.services.backup import auto_backup
-    from netdesk.ui.workers import run_task
+    from netdesk.services.data.backup import auto_backup
+    from netdesk.ui.common.workers import run_task
 
     def done(path):
         if path is not None:

@@ -24,8 +24,8 @@ from netdesk.models import (
     get_setting,
     utcnow,
 )
-from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text
-from netdesk.services.history import log_interaction
+from netdesk.services.contacts.records import MAX_NOTES_CHARS, clean_text
+from netdesk.services.history.interactions import log_interaction, log_milestone
 from netdesk.services.lookup import get_or_not_found
 
 OPEN_STATUSES = ("open", "snoozed")
@@ -306,6 +306,35 @@ def schedule_milestone(milestone: Interaction, today: date) -> FollowUp:
         origin_key=f"milestone:{milestone.id}",
         template="congratulations",
     )
+
+
+def add_milestone(
+    contact: Contact | int,
+    kind: str,
+    summary: str = "",
+    *,
+    on: date | datetime | None = None,
+    note: str = "",
+    congratulate: bool = False,
+    due: date | None = None,
+) -> tuple[Interaction, FollowUp | None]:
+    """Record a career milestone; optionally plan a "Congratulate …" follow-up (one transaction).
+
+    Lives here rather than in history so that history never needs the calendar.
+    """
+    with database.atomic():
+        row = log_milestone(contact, kind, summary, on=on, note=note)
+        followup = None
+        if congratulate:
+            followup = create_followup(
+                row.contact,
+                due or utcnow().date(),
+                f"Congratulate {row.contact.name}: {row.summary}",
+                origin="milestone",
+                origin_key=f"milestone:{row.id}",
+                template="congratulate",
+            )
+    return row, followup
 
 
 @dataclass

@@ -21,7 +21,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from netdesk.errors import InputError, UserError
-from netdesk.models.db import close_database, database, open_database
+from netdesk.models import close_database, database, open_database
 from netdesk.models.encryption import (
     WrongPassphrase,
     connect_raw,

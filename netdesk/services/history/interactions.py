@@ -28,7 +28,7 @@ from netdesk.models import (
     utcnow,
 )
 from netdesk.models.importing import files_label
-from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text, get_contact
+from netdesk.services.contacts.records import MAX_NOTES_CHARS, clean_text, get_contact
 from netdesk.services.lookup import get_or_not_found
 
 # Kinds that mean "we were in touch" (a milestone of theirs is not a conversation).
@@ -177,43 +177,27 @@ def restore_interaction(snapshot: dict[str, Any]) -> Interaction:
     return Interaction.get_by_id(data["id"])
 
 
-def add_milestone(
+def log_milestone(
     contact: Contact | int,
     kind: str,
     summary: str = "",
     *,
     on: date | datetime | None = None,
     note: str = "",
-    congratulate: bool = False,
-    due: date | None = None,
-) -> tuple[Interaction, FollowUp | None]:
-    """Record a career milestone; optionally plan a "Congratulate …" follow-up."""
-    from netdesk.services.followups import create_followup
-
+) -> Interaction:
+    """Record a career milestone on the timeline (congratulating is the calendar's job)."""
     if kind not in MILESTONE_KINDS:
         raise InputError(f"Milestone {kind!r} is not one of: {', '.join(MILESTONE_KINDS)}.")
     contact = contact if isinstance(contact, Contact) else get_contact(contact)
     summary = clean_text(summary, 500) or kind.capitalize()
-    with database.atomic():
-        row = log_interaction(
-            contact,
-            kind="milestone",
-            milestone_kind=kind,
-            summary=summary,
-            occurred_at=on,
-            note=note,
-        )
-        followup = None
-        if congratulate:
-            followup = create_followup(
-                contact,
-                due or utcnow().date(),
-                f"Congratulate {contact.name}: {summary}",
-                origin="milestone",
-                origin_key=f"milestone:{row.id}",
-                template="congratulate",
-            )
-    return row, followup
+    return log_interaction(
+        contact,
+        kind="milestone",
+        milestone_kind=kind,
+        summary=summary,
+        occurred_at=on,
+        note=note,
+    )
 
 
 def add_resource(

@@ -8,13 +8,7 @@ in another process.
 from dataclasses import dataclass, field
 from datetime import date
 
-# Limits enforced by every parser (documented in docs/import.md).
-MAX_FILE_BYTES = 100 * 1024 * 1024
-MAX_CARDS = 200_000
-MAX_PROPERTY_CHARS = 1024 * 1024
-MAX_CARD_CHARS = 2 * 1024 * 1024
-MAX_PHOTO_BYTES = 256 * 1024
-MAX_ORIGINAL_CHARS = 20_000  # original text kept with a problem
+from netdesk.services.limits import MAX_ORIGINAL_CHARS
 
 DRAFT_FIELDS = (
     "display_name",

@@ -1,0 +1,27 @@
+"""Every model, in the order their tables are created."""
+
+from netdesk.models.attendance import EventAttendance
+from netdesk.models.contact import Address, Contact, ContactMethod, ContactTag, Organization, Tag
+from netdesk.models.event import Event
+from netdesk.models.followup import FollowUp
+from netdesk.models.importing import ImportBatch, ImportChange, ImportIssue
+from netdesk.models.interaction import Interaction, Relationship
+from netdesk.models.setting import Setting
+
+ALL_MODELS = [
+    Organization,
+    Contact,
+    ContactMethod,
+    Address,
+    Tag,
+    ContactTag,
+    Event,
+    ImportBatch,
+    EventAttendance,
+    FollowUp,
+    Interaction,
+    Relationship,
+    ImportIssue,
+    ImportChange,
+    Setting,
+]
