@@ -96,9 +96,10 @@ def start_auto_backup(window) -> None:
 def run(db: str | None = None) -> int:
     os.umask(0o077)  # every file netdesk writes is user-only
     app = make_application()
-    path = resolve_db_path(db)
+    from netdesk.ui.database_problem import open_or_choose
+
     try:
-        if open_with_passphrase(path) is None:
+        if open_or_choose(resolve_db_path(db)) is None:
             return 0
     except Exception as exc:  # shown, not a traceback on a console
         QMessageBox.critical(None, "netdesk", f"The database could not be opened:\n{exc}")
