@@ -110,6 +110,9 @@ def run(db: str | None = None) -> int:
     window.show()
     if not os.environ.get("NETDESK_NO_AUTO_BACKUP"):
         start_auto_backup(window)
+    from netdesk.ui.welcome_dialog import maybe_welcome
+
+    maybe_welcome(window)
     return app.exec()
 
 
