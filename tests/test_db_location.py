@@ -146,17 +146,20 @@ def assert_one_line_exit_2(result, path):
     assert WHAT_TO_DO in result.stderr and "internal error" not in result.stderr
 
 
-def test_a_read_only_folder(tmp_path, cli_env):
+@pytest.mark.parametrize(
+    ("mode", "inside"), [(0o555, "netdesk.sqlite3"), (0o000, "sub/netdesk.sqlite3")]
+)
+def test_a_read_only_or_closed_folder(tmp_path, cli_env, mode, inside):
     folder = tmp_path / "read-only"
     folder.mkdir()
-    folder.chmod(0o555)
+    folder.chmod(mode)
     try:
-        result = run_cli(cli_env, folder / "netdesk.sqlite3", _without_root_override, "contacts")
-        assert_one_line_exit_2(result, folder / "netdesk.sqlite3")
+        result = run_cli(cli_env, folder / inside, _without_root_override, "contacts")
+        assert_one_line_exit_2(result, folder / inside)
         assert "cannot write" in result.stderr
-        assert list(folder.iterdir()) == []
     finally:
         folder.chmod(0o755)
+    assert list(folder.iterdir()) == []
 
 
 def test_a_read_only_database_file(tmp_path, cli_env):

@@ -81,8 +81,8 @@ def open_database(
 
 def _create_file(path: Path) -> None:
     """Create missing parent folders and an empty user-only file; say why if impossible."""
-    check_location(path)
     try:
+        check_location(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
