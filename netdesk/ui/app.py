@@ -51,7 +51,7 @@ def open_with_passphrase(path: Path, parent: QWidget | None = None, ask=ask_pass
     Returns the database, or None when the user gave up. Raises UserError otherwise.
     """
     from netdesk.models.migrations import MigrationError
-    from netdesk.services.backup import install_pre_migration_backup
+    from netdesk.services.data.backup import install_pre_migration_backup
 
     install_pre_migration_backup()
     try:
@@ -80,8 +80,8 @@ def open_with_passphrase(path: Path, parent: QWidget | None = None, ask=ask_pass
 
 def start_auto_backup(window) -> None:
     """The daily copy on a worker; the status bar says if it failed."""
-    from netdesk.services.backup import auto_backup
-    from netdesk.ui.workers import run_task
+    from netdesk.services.data.backup import auto_backup
+    from netdesk.ui.common.workers import run_task
 
     def done(path):
         if path is not None:
@@ -96,7 +96,7 @@ def start_auto_backup(window) -> None:
 def run(db: str | None = None) -> int:
     os.umask(0o077)  # every file netdesk writes is user-only
     app = make_application()
-    from netdesk.ui.database_problem import open_or_choose
+    from netdesk.ui.data.database_problem import open_or_choose
 
     try:
         if open_or_choose(resolve_db_path(db)) is None:
@@ -110,7 +110,7 @@ def run(db: str | None = None) -> int:
     window.show()
     if not os.environ.get("NETDESK_NO_AUTO_BACKUP"):
         start_auto_backup(window)
-    from netdesk.ui.welcome_dialog import maybe_welcome
+    from netdesk.ui.data.welcome_dialog import maybe_welcome
 
     maybe_welcome(window)
     return app.exec()

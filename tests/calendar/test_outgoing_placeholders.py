@@ -11,11 +11,11 @@ from icalendar import Calendar
 
 from netdesk.cli import main
 from netdesk.models import Event, EventAttendance, set_setting
-from netdesk.services.calendar_links import google_calendar_url, outlook_calendar_url
-from netdesk.services.contacts import create_contact
-from netdesk.services.followups import create_followup
-from netdesk.services.own_name import my_name, name_from_gecos, os_full_name
-from netdesk.services.templates import TEMPLATES, compose_url, fill, fill_outgoing, render
+from netdesk.services.calendar.followups import create_followup
+from netdesk.services.calendar.links import google_calendar_url, outlook_calendar_url
+from netdesk.services.calendar.templates import TEMPLATES, compose_url, fill, fill_outgoing, render
+from netdesk.services.contacts.own_name import my_name, name_from_gecos, os_full_name
+from netdesk.services.contacts.records import create_contact
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "sample" / "aha-2026-leads.vcf"

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
 
 from netdesk.models import FollowUp
-from netdesk.services.ics import description_for, event_times, gather_contexts, summary_for
-from netdesk.services.own_name import my_name
+from netdesk.services.calendar.ics import description_for, event_times, gather_contexts, summary_for
+from netdesk.services.contacts.own_name import my_name
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK_LIVE = "https://outlook.live.com/calendar/0/deeplink/compose"

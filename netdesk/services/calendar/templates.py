@@ -18,7 +18,7 @@ from netdesk.models import (
     FollowUp,
     Interaction,
 )
-from netdesk.services.own_name import my_name
+from netdesk.services.contacts.own_name import my_name
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Shown once per database, when the window first opens and "Your name" is still
 empty. The name is prefilled from the operating system account; cancelling keeps
-that fallback (see netdesk.services.own_name) and the dialog does not come back.
+that fallback (see netdesk.services.contacts.own_name) and the dialog does not come back.
 """
 
 import os
@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from netdesk.models import database_path, get_setting, set_setting
-from netdesk.services import own_name
-from netdesk.ui.buttons import ok_cancel_buttons
+from netdesk.services.contacts import own_name
+from netdesk.ui.common.buttons import ok_cancel_buttons
 
 SHOWN_SETTING = "welcome_shown"
 
@@ -25,7 +25,7 @@ def _label(text: str) -> QLabel:
 
 
 def backup_sentence() -> str:
-    from netdesk.services.backup import keep_count
+    from netdesk.services.data.backup import keep_count
 
     path = database_path()
     if os.environ.get("NETDESK_NO_AUTO_BACKUP"):

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from netdesk.models import close_database, database_path
 from netdesk.ui.app import run
-from netdesk.ui.database_problem import open_or_choose
+from netdesk.ui.data.database_problem import open_or_choose
 from tests.ui.dialogs import answer_modal, click
 
 

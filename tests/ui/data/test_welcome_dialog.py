@@ -3,8 +3,8 @@
 from PySide6.QtCore import Qt
 
 from netdesk.models import database_path, get_setting, set_setting
-from netdesk.services.own_name import os_full_name
-from netdesk.ui.welcome_dialog import WelcomeDialog, maybe_welcome
+from netdesk.services.contacts.own_name import os_full_name
+from netdesk.ui.data.welcome_dialog import WelcomeDialog, maybe_welcome
 from tests.ui.dialogs import answer_modal
 
 
