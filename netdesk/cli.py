@@ -75,6 +75,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"netdesk: {exc}", file=sys.stderr)
         return exc.exit_code
     except (OperationalError, DatabaseError, sqlite3.DatabaseError) as exc:
+        from netdesk.models.db_location import unusable
+        from netdesk.paths import resolve_db_path
+
+        problem = unusable(resolve_db_path(args.db), exc)  # e.g. the disk filled up mid-command
+        if problem is not None:
+            print(f"netdesk: {problem}", file=sys.stderr)
+            return problem.exit_code
         print(f"netdesk: database problem: {exc}. Is --db a netdesk database?", file=sys.stderr)
         return 4
     except KeyboardInterrupt:

@@ -16,6 +16,7 @@ from typing import Any
 from netdesk.errors import InputError, UserError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+MIN_PAGE_SIZE = 512
 UNAVAILABLE_MESSAGE = (
     "encryption needs the 'encryption' extra: pip install 'netdesk[encryption]' "
     "(the sqlcipher3 module is not installed)"
@@ -52,14 +53,20 @@ def require_encryption() -> None:
 
 
 def is_encrypted_file(path: str | os.PathLike) -> bool:
-    """A non-empty file without the plain SQLite header: SQLCipher (or not a database)."""
+    """A file of whole pages without the plain SQLite header: SQLCipher (or not a database).
+
+    SQLCipher files are always whole pages (512 bytes or a multiple), so a text file
+    or a truncated download is reported as "not a database" instead of asking for a
+    passphrase. A path that cannot be read is left to :func:`open_database` to explain.
+    """
     p = Path(path)
     try:
         with p.open("rb") as f:
             head = f.read(len(SQLITE_HEADER))
-    except (FileNotFoundError, IsADirectoryError):
+            size = os.fstat(f.fileno()).st_size
+    except OSError:
         return False
-    return len(head) > 0 and head != SQLITE_HEADER
+    return len(head) > 0 and head != SQLITE_HEADER and size % MIN_PAGE_SIZE == 0
 
 
 def _check_passphrase(passphrase: str | None) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from netdesk.models.db import _make_database, close_database, database
+from netdesk.models.db_location import check_location, unusable
 from netdesk.models.migrations import migrate_to_current
 
 
@@ -23,15 +24,31 @@ def open_database(
     """
     path_str = str(path)
     if path_str != ":memory:":
-        p = Path(path_str)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if not p.exists():
-            fd = os.open(p, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
+        _create_file(Path(path_str))
     db = _make_database(path_str, passphrase)
     close_database()
     database.initialize(db)
-    db.connect(reuse_if_open=True)
-    if migrate:
-        migrate_to_current(db)
+    try:
+        db.connect(reuse_if_open=True)
+        if migrate:
+            migrate_to_current(db)
+    except Exception as exc:
+        problem = unusable(Path(path_str), exc) if path_str != ":memory:" else None
+        if problem is None:
+            raise
+        db.close()
+        database.initialize(None)  # bound to nothing rather than to an unusable file
+        raise problem from exc
     return db
+
+
+def _create_file(path: Path) -> None:
+    """Create missing parent folders and an empty user-only file; say why if impossible."""
+    try:
+        check_location(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+    except OSError as exc:
+        raise unusable(path, exc) from exc

@@ -86,9 +86,10 @@ def start_auto_backup(window) -> None:
 def run(db: str | None = None) -> int:
     os.umask(0o077)  # every file netdesk writes is user-only
     app = make_application()
-    path = resolve_db_path(db)
+    from netdesk.ui.data.database_problem import open_or_choose
+
     try:
-        if open_with_passphrase(path) is None:
+        if open_or_choose(resolve_db_path(db), open_with_passphrase) is None:
             return 0
     except Exception as exc:  # shown, not a traceback on a console
         QMessageBox.critical(None, "netdesk", f"The database could not be opened:\n{exc}")
@@ -99,6 +100,9 @@ def run(db: str | None = None) -> int:
     window.show()
     if not os.environ.get("NETDESK_NO_AUTO_BACKUP"):
         start_auto_backup(window)
+    from netdesk.ui.data.welcome_dialog import maybe_welcome
+
+    maybe_welcome(window)
     return app.exec()
 
 

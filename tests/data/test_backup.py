@@ -287,7 +287,7 @@ def test_cli_restore_of_garbage_says_so(db_path, tmp_path, capsys):
     assert main(["--db", str(db_path), "add", "--name", "Ana Silva"]) == 0
     bad = tmp_path / "notes.txt"
     bad.write_text("not a database at all\n" * 50)
-    assert main(["--db", str(db_path), "restore", str(bad)]) == 4
+    assert main(["--db", str(db_path), "restore", str(bad)]) == 2  # bad input, not a passphrase
     assert "not a netdesk database" in capsys.readouterr().err
     assert main(["--db", str(db_path), "restore", str(tmp_path / "nope.sqlite3")]) == 2
     assert "no such file" in capsys.readouterr().err

@@ -39,8 +39,9 @@ from netdesk.models import (
 )
 from netdesk.models.contact import NAME_FIELDS
 from netdesk.services.calendar.followups import OPEN_STATUSES
-from netdesk.services.calendar.templates import fill, template_for
+from netdesk.services.calendar.templates import fill_outgoing, template_for
 from netdesk.services.calendar.vtimezone import timezone_component
+from netdesk.services.contacts.own_name import my_name as own_name
 from netdesk.services.data.privacy import find_patient_identifiers, redact
 
 PRODID = f"-//netdesk//netdesk {__version__}//EN"
@@ -234,8 +235,8 @@ def description_for(
     lines += [
         "",
         f"Suggested message ({template.label}):",
-        f"Subject: {fill(template.subject, values)}",
-        fill(template.body, values),
+        f"Subject: {fill_outgoing(template.subject, values)}",
+        fill_outgoing(template.body, values),
     ]
     return "\n".join(lines)
 
@@ -276,7 +277,7 @@ def build_calendar(
     all_day_trigger = ALL_DAY_ALARMS[all_day_alarm][1]
     followups = list(followups)
     contexts = gather_contexts(f.contact_id for f in followups)
-    my_name = get_setting("my_name", "") or ""
+    my_name = own_name()
     stamp = (stamp or utcnow()).replace(tzinfo=UTC)
     cal = Calendar()
     cal.add("prodid", PRODID)

@@ -9,8 +9,9 @@ import html
 from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
 
-from netdesk.models import FollowUp, get_setting
+from netdesk.models import FollowUp
 from netdesk.services.calendar.ics import description_for, event_times, gather_contexts, summary_for
+from netdesk.services.contacts.own_name import my_name
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK_LIVE = "https://outlook.live.com/calendar/0/deeplink/compose"
@@ -21,7 +22,7 @@ MAX_DETAILS = 1500
 def _texts(followup: FollowUp, allow_sensitive: bool) -> tuple[str, str]:
     ctx = gather_contexts([followup.contact_id])[followup.contact_id]
     summary = summary_for(followup, ctx, allow_sensitive)
-    details = description_for(followup, ctx, get_setting("my_name", "") or "", allow_sensitive)
+    details = description_for(followup, ctx, my_name(), allow_sensitive)
     if len(details) > MAX_DETAILS:
         details = details[: MAX_DETAILS - 1] + "…"
     return summary, details

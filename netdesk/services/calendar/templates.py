@@ -2,8 +2,8 @@
 
 Placeholders are ``{name}`` words filled from the contact, the event where they
 were met and the user's own name. Substitution is a plain lookup (no
-``str.format``), so a placeholder can never reach attributes or code; unknown
-placeholders are left as written so the user sees what is missing.
+``str.format``), so a placeholder can never reach attributes or code. Text that
+leaves netdesk never carries an unfilled placeholder (:func:`fill_outgoing`).
 """
 
 import re
@@ -17,8 +17,8 @@ from netdesk.models import (
     EventAttendance,
     FollowUp,
     Interaction,
-    get_setting,
 )
+from netdesk.services.contacts.own_name import my_name
 
 
 @dataclass(frozen=True)
@@ -80,13 +80,45 @@ def template_for(key: str) -> Template:
     return TEMPLATES.get(ALIASES.get(key, key)) or TEMPLATES[DEFAULT_TEMPLATE]
 
 
+# What a missing value reads as in outgoing text; anything else missing is left out.
+FALLBACKS = {
+    "first_name": "there",
+    "name": "there",
+    "event": "the event",
+    "organization": "your organization",
+    "milestone": "news",
+}
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _HEADER_BREAK = re.compile(r"[\r\n\x00-\x1f\x7f]+")
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """Replace ``{key}`` with ``values[key]``; unknown or empty keys stay visible."""
+    """Replace ``{key}`` with ``values[key]``; unknown or empty keys stay visible.
+
+    For a draft the user edits inside netdesk; text that leaves uses :func:`fill_outgoing`.
+    """
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1)) or m.group(0), text)
+
+
+def fill_outgoing(text: str, values: dict[str, str]) -> str:
+    """Fill ``text`` so that no ``{key}`` leaves netdesk (calendar, CalDAV, mail links).
+
+    A line whose only content is placeholders without a value is dropped (the
+    signature when nobody set "Your name"); elsewhere a missing value reads as
+    the neutral words in :data:`FALLBACKS` ("Hi there,").
+    """
+    kept = []
+    for line in text.split("\n"):
+        if (
+            _PLACEHOLDER.search(line)
+            and not _PLACEHOLDER.sub(lambda m: values.get(m.group(1)) or "", line).strip()
+        ):
+            continue
+        filled = _PLACEHOLDER.sub(
+            lambda m: values.get(m.group(1)) or FALLBACKS.get(m.group(1), ""), line
+        )
+        kept.append(filled.rstrip())
+    return "\n".join(kept).rstrip("\n")
 
 
 def placeholders_for(followup: FollowUp) -> dict[str, str]:
@@ -120,7 +152,7 @@ def placeholders_for(followup: FollowUp) -> dict[str, str]:
         "event": event.name if event else "",
         "milestone": (milestone.summary or milestone.milestone_kind) if milestone else "",
         "resource": resource.resource if resource else "",
-        "my_name": get_setting("my_name", "") or "",
+        "my_name": my_name(),
     }
 
 
@@ -128,7 +160,7 @@ def render(followup: FollowUp, template_key: str = "") -> tuple[str, str]:
     """(subject, body) of the follow-up's template (or ``template_key``), filled in."""
     template = template_for(template_key or followup.template)
     values = placeholders_for(followup)
-    return fill(template.subject, values), fill(template.body, values)
+    return fill_outgoing(template.subject, values), fill_outgoing(template.body, values)
 
 
 def preferred_email(contact_id: int) -> str:

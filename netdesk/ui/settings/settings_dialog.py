@@ -25,6 +25,7 @@ from netdesk.errors import InputError, UserError
 from netdesk.models import database, get_setting, set_setting
 from netdesk.services.calendar.followups import Slot, user_timezone
 from netdesk.services.calendar.ics import ALL_DAY_ALARMS, DEFAULT_ALARM_MINUTES
+from netdesk.services.contacts.own_name import os_full_name
 from netdesk.services.sync import caldav_push as caldav_sync
 from netdesk.ui.common.messages import error_text, show_error
 from netdesk.ui.common.workers import run_task
@@ -41,7 +42,11 @@ class SettingsDialog(QDialog):
         general = QGroupBox("General")
         form = QFormLayout(general)
         self.my_name = QLineEdit(get_setting("my_name", "") or "")
-        self.my_name.setPlaceholderText("Used to sign email templates")
+        account_name = os_full_name()
+        self.my_name.setPlaceholderText(
+            f"{account_name} (from your account)" if account_name else "Signs email templates"
+        )
+        self.my_name.setToolTip("Signs the suggested messages in emails and calendar events")
         form.addRow("Your &name:", self.my_name)
         self.zone = QComboBox(editable=True)
         self.zone.addItems(sorted(available_timezones()))
