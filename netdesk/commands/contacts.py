@@ -1,7 +1,7 @@
 """``netdesk contacts`` and ``netdesk add``."""
 
 from netdesk.commands.common import print_json
-from netdesk.models import ROLES
+from netdesk.models import CONTACT_KINDS, ROLES
 from netdesk.services.contacts import contact_to_dict, create_contact
 from netdesk.services.search import ContactFilter, contact_query
 
@@ -11,6 +11,9 @@ def register(subparsers) -> None:
     p.add_argument("--search", default="", metavar="Q", help="name, email or organization")
     p.add_argument("--tag", default="", metavar="T")
     p.add_argument("--role", default="", choices=("", *ROLES), metavar="ROLE")
+    p.add_argument(
+        "--kind", default="", choices=("", *CONTACT_KINDS), help="only people or organizations"
+    )
     p.add_argument("--archived", action="store_true", help="include archived contacts")
     p.add_argument("--limit", type=int, default=0, help="at most this many (0 = all)")
     p.add_argument("--json", action="store_true", help="print a JSON array")
@@ -21,6 +24,9 @@ def register(subparsers) -> None:
     a.add_argument("--email", action="append", default=[])
     a.add_argument("--phone", action="append", default=[])
     a.add_argument("--org", default="")
+    a.add_argument(
+        "--kind", default="person", choices=CONTACT_KINDS, help="org: --name is an organization"
+    )
     a.add_argument("--title", default="")
     a.add_argument("--role", default="", choices=("", *ROLES), metavar="ROLE")
     a.add_argument("--specialty", default="")
@@ -32,7 +38,11 @@ def register(subparsers) -> None:
 
 def list_contacts(args) -> int:
     f = ContactFilter(
-        search=args.search, tag=args.tag, role=args.role, include_archived=args.archived
+        search=args.search,
+        tag=args.tag,
+        role=args.role,
+        kind=args.kind,
+        include_archived=args.archived,
     )
     query = contact_query(f)
     if args.limit > 0:
@@ -42,7 +52,8 @@ def list_contacts(args) -> int:
         return 0
     for c in query:
         org = c.organization.name if c.organization_id else ""
-        print(f"{c.id}\t{c.name}\t{org}\t{c.title}")
+        name = f"{c.name} (organization)" if c.kind == "org" else c.name
+        print(f"{c.id}\t{name}\t{org}\t{c.title}")
     return 0
 
 
@@ -58,6 +69,7 @@ def add_contact(args) -> int:
         specialty=args.specialty,
         credentials=args.credentials,
         notes=args.notes,
+        kind=args.kind,
     )
     print(contact.id)
     return 0
