@@ -37,7 +37,9 @@ SELECTED = (
     Contact.title,
     Contact.archived,
     Contact.sort_key,
+    Contact.kind,
 )
+ORG_MARKER = " (organization)"  # after an organization's name in the list
 
 
 class Row(NamedTuple):
@@ -55,10 +57,12 @@ def _row(values: tuple) -> Row:
     """A raw result row (in SELECTED order) -> Row, without building a model instance."""
     names_end = 1 + len(NAME_FIELDS)
     cid, names = values[0], values[1:names_end]
-    credentials, org, role, last, title, archived, sort_key = values[names_end:]
+    credentials, org, role, last, title, archived, sort_key, kind = values[names_end:]
     name = format_name(*names) or "(no name)"
     if credentials:
         name = f"{name}, {credentials}"
+    if kind == "org":
+        name += ORG_MARKER
     return Row(cid, name, org or "", role, last or "", title, bool(archived), sort_key)
 
 

@@ -38,6 +38,7 @@ from netdesk.models import EVENT_KINDS
 from netdesk.services.csv_import import TARGETS, read_layout, remember_mapping, sample_rows
 from netdesk.services.importer import ImportPlan, PlanEntry, commit_plan, plan_import
 from netdesk.ui.buttons import ok_cancel_buttons
+from netdesk.ui.contact_table_model import ORG_MARKER
 from netdesk.ui.messages import show_error
 from netdesk.ui.workers import run_task
 
@@ -60,6 +61,7 @@ FIELD_NAMES = {
     "anniversary": "Anniversary",
     "uid": "UID",
     "photo": "Photo",
+    "kind": "Kind (person / org)",
 }
 
 
@@ -139,6 +141,11 @@ def fill_table(table: QTableWidget, rows: list[list[object]]) -> None:
 
 def _first(entry: PlanEntry, kind: str) -> str:
     return next((m.value for m in entry.draft.methods if m.kind == kind), "")
+
+
+def _counted(items: list[str]) -> str:
+    """ "2: Ana Silva, Ben Okafor" — the count stays readable when the names are cut off."""
+    return f"{len(items):,}: {', '.join(items)}" if items else "none"
 
 
 def _shown(value: object) -> str:
@@ -238,7 +245,7 @@ class ImportReviewDialog(QDialog):
             self.new_table,
             [
                 [
-                    e.draft.label(),
+                    e.draft.label() + (ORG_MARKER if e.draft.kind == "org" else ""),
                     e.draft.organization,
                     e.draft.title,
                     _first(e, "email"),
@@ -309,6 +316,24 @@ class ImportReviewDialog(QDialog):
             self._or_empty(problem_page, self.problems, "No problems."),
             f"&Problems ({len(self.problems):,})",
         )
+        if plan.groups:
+            self.group_table = make_table(
+                ["File", "Card", "Group (becomes a tag)", "Members in the file", "Not in the file"]
+            )
+            fill_table(
+                self.group_table,
+                [
+                    [
+                        Path(g.group.file).name,
+                        g.group.card,
+                        g.group.name,
+                        _counted([plan.entries[n].draft.label() for n in g.members]),
+                        _counted(g.missing),
+                    ]
+                    for g in plan.groups
+                ],
+            )
+            self.tabs.addTab(self.group_table, f"&Groups ({len(plan.groups):,})")
         if plan.privacy_warnings:
             self.privacy_table = make_table(["File", "Card", "Name", "The note looks like it has"])
             fill_table(
@@ -408,6 +433,11 @@ class ImportReviewDialog(QDialog):
             f"Will create {c['created']:,}, merge {c['merged']:,} into existing contacts and "
             f"skip {c['skipped']:,} identical. {possible:,} possible duplicate(s) to check; "
             f"{c['problems']:,} problem(s) — cards with problems are listed with their text."
+            + (
+                f" {len(self.plan.groups):,} group card(s) become tags on their members."
+                if self.plan.groups
+                else ""
+            )
         )
 
     # ---- committing
