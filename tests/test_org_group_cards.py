@@ -228,3 +228,22 @@ def test_existing_database_migrates_to_kind(tmp_path, fixtures):
         assert [c.name for c in Contact.select().where(Contact.kind == "org")] == ["ACME Inc."]
     finally:
         close_database()
+
+
+def test_group_inside_a_group_is_not_reported_missing(db, tmp_path):
+    path = tmp_path / "nested.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:4.0\nUID:urn:uuid:a\nFN:Lee Park\nEMAIL:lee@x.org\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:group\nUID:urn:uuid:inner\nFN:ICU nurses\n"
+        "MEMBER:urn:uuid:a\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:group\nUID:urn:uuid:outer\nFN:Critical care\n"
+        "MEMBER:urn:uuid:inner\nMEMBER:urn:uuid:a\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    plan = plan_import([path])
+    assert [(g.group.name, len(g.members), g.missing) for g in plan.groups] == [
+        ("ICU nurses", 1, []),
+        ("Critical care", 1, []),
+    ]
+    commit_plan(plan)
+    assert tags_of(Contact.get()) == ["Critical care", "ICU nurses"]

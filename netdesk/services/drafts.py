@@ -127,6 +127,7 @@ class DraftGroup:
     line: int
     name: str
     members: list[str] = field(default_factory=list)  # member UIDs as written (urn:uuid:…)
+    uid: str = ""
 
 
 def uid_key(uid: str) -> str:

@@ -295,11 +295,15 @@ def _apply_groups(plan: ImportPlan) -> None:
     for number, entry in enumerate(plan.entries):
         if entry.draft.uid:
             by_uid.setdefault((entry.draft.file, uid_key(entry.draft.uid)), []).append(number)
+    groups = {(g.group.file, uid_key(g.group.uid)) for g in plan.groups if g.group.uid}
     changed: set[int] = set()
     for group_plan in plan.groups:
         group = group_plan.group
         for member in dict.fromkeys(group.members):
-            numbers = by_uid.get((group.file, uid_key(member)))
+            key = (group.file, uid_key(member))
+            if key in groups:  # a group inside a group: its own card tags its members
+                continue
+            numbers = by_uid.get(key)
             if not numbers:
                 group_plan.missing.append(member)
                 continue

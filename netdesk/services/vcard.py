@@ -238,7 +238,8 @@ def _group_card(lines: list, file: str, card_no: int, start: int) -> DraftGroup 
     name = next((n.strip(" ;") for n in names if n.strip(" ;")), "")
     members = [_unescape(ln.value).strip() for ln in lines if ln.name in _GROUP_MEMBER]
     name = name[:100] or f"Group from card {card_no}"
-    return DraftGroup(file, card_no, start, name, [m[:200] for m in members if m])
+    uid = next((_unescape(ln.value).strip()[:200] for ln in lines if ln.name == "UID"), "")
+    return DraftGroup(file, card_no, start, name, [m[:200] for m in members if m], uid)
 
 
 @dataclass(slots=True)
