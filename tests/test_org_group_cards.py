@@ -247,3 +247,26 @@ def test_group_inside_a_group_is_not_reported_missing(db, tmp_path):
     ]
     commit_plan(plan)
     assert tags_of(Contact.get()) == ["Critical care", "ICU nurses"]
+
+
+def test_org_card_matching_a_person_offers_the_kind_and_keeps_it_unless_chosen(db, tmp_path):
+    from netdesk.services.contacts import create_contact
+
+    person = create_contact(name="Acme Front Desk", uid="429A43AB-52F2-4714-AA62-077528A12464")
+    path = tmp_path / "acme.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:4.0\nUID:429A43AB-52F2-4714-AA62-077528A12464\nKIND:org\n"
+        "FN:ACME Inc.\nORG:ACME Inc.\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    plan = plan_import([path])
+    [entry] = plan.entries
+    assert entry.action == "merge" and entry.target_id == person.id
+    kind = next(c for c in entry.conflicts if c.field == "kind")
+    assert (kind.existing, kind.incoming) == ("person", "org")
+    commit_plan(plan)
+    assert Contact.get_by_id(person.id).kind == "person"  # netdesk's value kept by default
+    again = plan_import([path])
+    next(c for c in again.entries[0].conflicts if c.field == "kind").use_incoming = True
+    commit_plan(again)
+    assert Contact.get_by_id(person.id).kind == "org"
