@@ -270,3 +270,18 @@ def test_org_card_matching_a_person_offers_the_kind_and_keeps_it_unless_chosen(d
     next(c for c in again.entries[0].conflicts if c.field == "kind").use_incoming = True
     commit_plan(again)
     assert Contact.get_by_id(person.id).kind == "org"
+
+
+def test_reimporting_fixes_an_organization_imported_nameless_before(db, fixtures):
+    from netdesk.services.contacts import organization_named
+
+    nameless = Contact.create(  # what netdesk before this fix made of the card
+        uid="429A43AB-52F2-4714-AA62-077528A12464", organization=organization_named("ACME Inc.")
+    )
+    plan = plan_import([fixtures / "import/org_4.0.vcf"])
+    [entry] = plan.entries
+    assert entry.fills == {"display_name": "ACME Inc."}
+    next(c for c in entry.conflicts if c.field == "kind").use_incoming = True
+    commit_plan(plan)
+    fixed = Contact.get_by_id(nameless.id)
+    assert (fixed.name, fixed.kind) == ("ACME Inc.", "org")
