@@ -2,6 +2,7 @@
 
 from netdesk.commands.common import print_json
 from netdesk.models import CONTACT_KINDS, ROLES
+from netdesk.models.contact import ORG_MARKER
 from netdesk.services.contacts import contact_to_dict, create_contact
 from netdesk.services.search import ContactFilter, contact_query
 
@@ -52,7 +53,7 @@ def list_contacts(args) -> int:
         return 0
     for c in query:
         org = c.organization.name if c.organization_id else ""
-        name = f"{c.name} (organization)" if c.kind == "org" else c.name
+        name = c.name + (ORG_MARKER if c.kind == "org" else "")
         print(f"{c.id}\t{name}\t{org}\t{c.title}")
     return 0
 

@@ -132,9 +132,8 @@ def import_files(args) -> int:
         )
     for g in plan.groups:
         missing = f", {len(g.missing)} not in the file" if g.missing else ""
-        print(
-            f"Group {g.group.name!r} (card {g.group.card}): tag for {len(g.members)} contact(s){missing}."
-        )
+        tagged = f"tag for {len(g.members)} contact(s){missing}"
+        print(f"Group {g.group.name!r} (card {g.group.card}): {tagged}.")
     for p in problems:
         print(f"  {p['file']}: card {p['card']}, line {p['line']}: {p['message']}", file=sys.stderr)
     _warn_sensitive_notes(plan.privacy_warnings, args)

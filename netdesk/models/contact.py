@@ -32,6 +32,7 @@ METHOD_KINDS = ("email", "phone", "url", "social", "impp")
 
 # What a contact is: a person, or an organization (a company or exhibitor card, vCard KIND:org).
 CONTACT_KINDS = ("person", "org")
+ORG_MARKER = " (organization)"  # after an organization's name wherever names are listed
 
 
 class Organization(BaseModel):

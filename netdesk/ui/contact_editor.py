@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.models import ROLES, Organization
+from netdesk.models.contact import ORG_MARKER
 from netdesk.services.contact_editing import form_values, tag_names, validate_form
 from netdesk.services.contacts import get_contact, validate_fields, validate_method
 from netdesk.ui.contact_extras import AddressesEditor, PhotoBox, UidLabel
@@ -349,7 +350,7 @@ class ContactEditor(QWidget):
         values = self.values()
         parts = [values["prefix"], values["given_name"], values["family_name"]]
         name = values["display_name"] or " ".join(p for p in parts if p)
-        marker = " (organization)" if values["kind"] == "org" else ""
+        marker = ORG_MARKER if values["kind"] == "org" else ""
         self.heading.setText(f"{name or '(no name)'}{marker}")
 
     # actions ----------------------------------------------------------------

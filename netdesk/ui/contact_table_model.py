@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from netdesk.models import Contact, Organization, database
-from netdesk.models.contact import NAME_FIELDS, format_name
+from netdesk.models.contact import NAME_FIELDS, ORG_MARKER, format_name
 from netdesk.services.search import ContactFilter, contact_page, count_for_list
 
 PAGE_SIZE = 200
@@ -39,7 +39,6 @@ SELECTED = (
     Contact.sort_key,
     Contact.kind,
 )
-ORG_MARKER = " (organization)"  # after an organization's name in the list
 
 
 class Row(NamedTuple):

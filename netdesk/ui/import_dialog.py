@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import UserError
 from netdesk.models import EVENT_KINDS
+from netdesk.models.contact import ORG_MARKER
 from netdesk.services.csv_import import TARGETS, read_layout, remember_mapping, sample_rows
 from netdesk.services.importer import ImportPlan, PlanEntry, commit_plan, plan_import
 from netdesk.ui.buttons import ok_cancel_buttons
-from netdesk.ui.contact_table_model import ORG_MARKER
 from netdesk.ui.messages import show_error
 from netdesk.ui.workers import run_task
 
