@@ -200,6 +200,21 @@ def test_import_cli_reports_groups(db_path, fixtures, capsys):
     assert "1 member(s) are not in this file" in captured.err
 
 
+def test_group_name_on_one_line_and_members_counted_once(db, tmp_path):
+    path = tmp_path / "groups.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:4.0\nUID:urn:uuid:ABC\nFN:Lee Park\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:4.0\nKIND:group\nFN:Night\\nshift\x07 team\n"
+        "MEMBER:urn:uuid:abc\nMEMBER:ABC\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    plan = plan_import([path])
+    [g] = plan.groups
+    assert g.group.name == "Night shift team" and g.members == [0] and g.missing == []
+    commit_plan(plan)
+    assert tags_of(Contact.get()) == ["Night shift team"]
+
+
 def test_group_card_without_a_name_or_members(db, tmp_path):
     path = tmp_path / "groups.vcf"
     path.write_text(

@@ -299,10 +299,12 @@ def _apply_groups(plan: ImportPlan) -> None:
     changed: set[int] = set()
     for group_plan in plan.groups:
         group = group_plan.group
-        for member in dict.fromkeys(group.members):
+        seen: set[tuple[str, str]] = set()
+        for member in group.members:
             key = (group.file, uid_key(member))
-            if key in groups:  # a group inside a group: its own card tags its members
+            if key in seen or key in groups:  # a group inside a group tags its own members
                 continue
+            seen.add(key)
             numbers = by_uid.get(key)
             if not numbers:
                 group_plan.missing.append(member)

@@ -236,8 +236,9 @@ def _group_card(lines: list, file: str, card_no: int, start: int) -> DraftGroup 
         return None
     names = [_unescape(ln.value).strip() for ln in lines if ln.name in ("FN", "N")]
     name = next((n.strip(" ;") for n in names if n.strip(" ;")), "")
+    name = " ".join("".join(ch if ch.isprintable() else " " for ch in name).split())[:100]
+    name = name or f"Group from card {card_no}"
     members = [_unescape(ln.value).strip() for ln in lines if ln.name in _GROUP_MEMBER]
-    name = name[:100] or f"Group from card {card_no}"
     uid = next((_unescape(ln.value).strip()[:200] for ln in lines if ln.name == "UID"), "")
     return DraftGroup(file, card_no, start, name, [m[:200] for m in members if m], uid)
 
