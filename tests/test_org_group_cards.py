@@ -300,3 +300,26 @@ def test_reimporting_fixes_an_organization_imported_nameless_before(db, fixtures
     commit_plan(plan)
     fixed = Contact.get_by_id(nameless.id)
     assert (fixed.name, fixed.kind) == ("ACME Inc.", "org")
+
+
+def test_a_version_2_database_gains_the_kind_column(tmp_path, fixtures):
+    from peewee import SqliteDatabase
+
+    from netdesk.models import migrations
+
+    path = tmp_path / "v2.sqlite3"
+    shutil.copy(fixtures / "schema_v1.sqlite3", path)
+    raw = SqliteDatabase(str(path))
+    migrations.STEPS[2](raw)  # the file as netdesk with schema 2 left it
+    raw.execute_sql("PRAGMA user_version = 2")
+    raw.close()
+    close_database()
+    database = open_database(path)
+    try:
+        assert schema_version(database) == CURRENT_VERSION
+        columns = {c.name for c in database.get_columns("contact")}
+        assert "kind" in columns
+        assert "contact_kind" in {i.name for i in database.get_indexes("contact")}
+        assert [c.kind for c in Contact.select()] == ["person"] * 3
+    finally:
+        close_database()
