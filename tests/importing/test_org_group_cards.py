@@ -8,11 +8,11 @@ import pytest
 from netdesk.cli import main
 from netdesk.models import Contact, ContactTag, Tag, close_database, open_database
 from netdesk.models.migrations import CURRENT_VERSION, schema_version
-from netdesk.services.contact_editing import form_values, save_contact
-from netdesk.services.contacts import contact_to_dict
-from netdesk.services.drafts import ContactDraft, DraftGroup
-from netdesk.services.importer import commit_plan, plan_import, read_drafts, undo_import
-from netdesk.services.vcard_export import export_vcards
+from netdesk.services.contacts.editing import form_values, save_contact
+from netdesk.services.contacts.records import contact_to_dict
+from netdesk.services.importing.drafts import ContactDraft, DraftGroup
+from netdesk.services.importing.importer import commit_plan, plan_import, read_drafts, undo_import
+from netdesk.services.importing.vcard_export import export_vcards
 
 ORG_CARDS = [
     # file, the organization's name, its ORG
@@ -265,7 +265,7 @@ def test_group_inside_a_group_is_not_reported_missing(db, tmp_path):
 
 
 def test_org_card_matching_a_person_offers_the_kind_and_keeps_it_unless_chosen(db, tmp_path):
-    from netdesk.services.contacts import create_contact
+    from netdesk.services.contacts.records import create_contact
 
     person = create_contact(name="Acme Front Desk", uid="429A43AB-52F2-4714-AA62-077528A12464")
     path = tmp_path / "acme.vcf"
@@ -288,7 +288,7 @@ def test_org_card_matching_a_person_offers_the_kind_and_keeps_it_unless_chosen(d
 
 
 def test_reimporting_fixes_an_organization_imported_nameless_before(db, fixtures):
-    from netdesk.services.contacts import organization_named
+    from netdesk.services.contacts.records import organization_named
 
     nameless = Contact.create(  # what netdesk before this fix made of the card
         uid="429A43AB-52F2-4714-AA62-077528A12464", organization=organization_named("ACME Inc.")

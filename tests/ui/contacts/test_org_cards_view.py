@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from netdesk.models import Contact
-from netdesk.services.contacts import create_contact
-from netdesk.services.importer import commit_plan, plan_import
-from netdesk.ui import import_dialog
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.importing.importer import commit_plan, plan_import
+from netdesk.ui.importing import import_dialog
 
 SHOTS = Path(os.environ.get("NETDESK_SHOTS", "")) if os.environ.get("NETDESK_SHOTS") else None
 
