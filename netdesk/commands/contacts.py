@@ -1,7 +1,8 @@
 """``netdesk contacts`` and ``netdesk add``."""
 
 from netdesk.commands.common import print_json
-from netdesk.models import ROLES
+from netdesk.models import CONTACT_KINDS, ROLES
+from netdesk.models.contact import ORG_MARKER
 from netdesk.services.contacts.records import contact_to_dict, create_contact
 from netdesk.services.contacts.search import ContactFilter, contact_query
 
@@ -11,6 +12,9 @@ def register(subparsers) -> None:
     p.add_argument("--search", default="", metavar="Q", help="name, email or organization")
     p.add_argument("--tag", default="", metavar="T")
     p.add_argument("--role", default="", choices=("", *ROLES), metavar="ROLE")
+    p.add_argument(
+        "--kind", default="", choices=("", *CONTACT_KINDS), help="only people or organizations"
+    )
     p.add_argument("--archived", action="store_true", help="include archived contacts")
     p.add_argument("--limit", type=int, default=0, help="at most this many (0 = all)")
     p.add_argument("--json", action="store_true", help="print a JSON array")
@@ -21,6 +25,9 @@ def register(subparsers) -> None:
     a.add_argument("--email", action="append", default=[])
     a.add_argument("--phone", action="append", default=[])
     a.add_argument("--org", default="")
+    a.add_argument(
+        "--kind", default="person", choices=CONTACT_KINDS, help="org: --name is an organization"
+    )
     a.add_argument("--title", default="")
     a.add_argument("--role", default="", choices=("", *ROLES), metavar="ROLE")
     a.add_argument("--specialty", default="")
@@ -32,7 +39,11 @@ def register(subparsers) -> None:
 
 def list_contacts(args) -> int:
     f = ContactFilter(
-        search=args.search, tag=args.tag, role=args.role, include_archived=args.archived
+        search=args.search,
+        tag=args.tag,
+        role=args.role,
+        kind=args.kind,
+        include_archived=args.archived,
     )
     query = contact_query(f)
     if args.limit > 0:
@@ -42,7 +53,8 @@ def list_contacts(args) -> int:
         return 0
     for c in query:
         org = c.organization.name if c.organization_id else ""
-        print(f"{c.id}\t{c.name}\t{org}\t{c.title}")
+        name = c.name + (ORG_MARKER if c.kind == "org" else "")
+        print(f"{c.id}\t{name}\t{org}\t{c.title}")
     return 0
 
 
@@ -58,6 +70,7 @@ def add_contact(args) -> int:
         specialty=args.specialty,
         credentials=args.credentials,
         notes=args.notes,
+        kind=args.kind,
     )
     print(contact.id)
     return 0

@@ -111,6 +111,8 @@ def import_files(args) -> int:
             "skipped": counts["skipped"],
             "problems": problems,
         }
+        if plan.groups:  # group cards: the tag each became, members found and not
+            out["groups"] = [g.to_dict(plan) for g in plan.groups]
         if plan.privacy_warnings:  # an extra key, only when there is something to say
             redacted = not args.keep_sensitive_notes
             out["privacy"] = [{**w.to_dict(), "redacted": redacted} for w in plan.privacy_warnings]
@@ -128,6 +130,10 @@ def import_files(args) -> int:
             f"{len(possible)} possible duplicate(s) were imported as new contacts; "
             "review them in the window to merge."
         )
+    for g in plan.groups:
+        missing = f", {len(g.missing)} not in the file" if g.missing else ""
+        tagged = f"tag for {len(g.members)} contact(s){missing}"
+        print(f"Group {g.group.name!r} (card {g.group.card}): {tagged}.")
     for p in problems:
         print(f"  {p['file']}: card {p['card']}, line {p['line']}: {p['message']}", file=sys.stderr)
     _warn_sensitive_notes(plan.privacy_warnings, args)

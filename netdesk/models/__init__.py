@@ -2,6 +2,7 @@
 
 from netdesk.models.attendance import EventAttendance
 from netdesk.models.contact import (
+    CONTACT_KINDS,
     METHOD_KINDS,
     ROLES,
     Address,
@@ -43,6 +44,7 @@ __all__ = [
     "ORIGINS",
     "RELATIONSHIP_KINDS",
     "ROLES",
+    "CONTACT_KINDS",
     "STATUSES",
     "Address",
     "BaseModel",

@@ -30,6 +30,10 @@ ROLES = (
 
 METHOD_KINDS = ("email", "phone", "url", "social", "impp")
 
+# What a contact is: a person, or an organization (a company or exhibitor card, vCard KIND:org).
+CONTACT_KINDS = ("person", "org")
+ORG_MARKER = " (organization)"  # after an organization's name wherever names are listed
+
 
 class Organization(BaseModel):
     id = AutoField()
@@ -66,6 +70,7 @@ class Contact(BaseModel):
     last_interaction_at = DateTimeField(null=True, index=True)
     stay_in_touch_days = IntegerField(null=True)
     archived = BooleanField(default=False, index=True)
+    kind = CharField(default="person", index=True)  # one of CONTACT_KINDS
 
     @property
     def name(self) -> str:

@@ -17,7 +17,7 @@ from peewee import SqliteDatabase
 from netdesk.models.registry import ALL_MODELS
 from netdesk.models.search_index import create_search_index
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 _pre_migration_hook: Callable[[SqliteDatabase, int, int], None] | None = None
 
@@ -40,8 +40,18 @@ def _v2_search_index(db: SqliteDatabase) -> None:
     create_search_index(db, populate=True)
 
 
+def _v3_contact_kind(db: SqliteDatabase) -> None:
+    """v3: ``contact.kind`` tells organization cards (vCard KIND:org) from people."""
+    # A plain ADD COLUMN: playhouse.migrate would rebuild the table under the search triggers.
+    db.execute_sql(
+        """ALTER TABLE "contact" ADD COLUMN "kind" VARCHAR(255) NOT NULL DEFAULT 'person'"""
+    )
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "contact_kind" ON "contact" ("kind")')
+
+
 STEPS: dict[int, Callable[[SqliteDatabase], None]] = {
     2: _v2_search_index,
+    3: _v3_contact_kind,
 }
 
 

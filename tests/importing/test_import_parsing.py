@@ -120,7 +120,9 @@ def test_vcard_40_uri_phone_yearless_birthday_and_org_card(fixtures):
     assert mei.credentials == "PhD" and mei.suffix == "" and mei.prefix == "Dr."
     assert mei.photo.startswith(b"\x89PNG")
     assert mei.uid == "urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1"
-    assert medtronic.organization == "Medtronic" and medtronic.display_name == ""
+    # an organization card keeps its FN as its name (issue 10: it used to arrive nameless)
+    assert medtronic.organization == "Medtronic" and medtronic.display_name == "Medtronic"
+    assert medtronic.kind == "org" and medtronic.given_name == medtronic.family_name == ""
 
 
 @pytest.mark.parametrize(

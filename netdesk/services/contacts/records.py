@@ -9,6 +9,7 @@ from peewee import fn
 
 from netdesk.errors import InputError
 from netdesk.models import (
+    CONTACT_KINDS,
     ROLES,
     Address,
     Contact,
@@ -49,7 +50,14 @@ TEXT_FIELDS = (
     "photo_url",
     "uid",
 )
-EDITABLE_FIELDS = (*TEXT_FIELDS, "notes", "stay_in_touch_days", "birthday", "anniversary")
+EDITABLE_FIELDS = (
+    *TEXT_FIELDS,
+    "kind",
+    "notes",
+    "stay_in_touch_days",
+    "birthday",
+    "anniversary",
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -76,6 +84,8 @@ def validate_fields(fields: dict[str, Any]) -> list[str]:
     problems = []
     if "role" in fields and fields["role"] and fields["role"] not in ROLES:
         problems.append(f"Role {fields['role']!r} is not one of: {', '.join(ROLES)}.")
+    if fields.get("kind") not in (None, "", *CONTACT_KINDS):
+        problems.append(f"Kind {fields['kind']!r} is not one of: {', '.join(CONTACT_KINDS)}.")
     npi = fields.get("npi")
     if npi and not is_valid_npi(str(npi)):
         problems.append(f"NPI {npi!r} is not a valid 10-digit NPI (check digit wrong).")
@@ -145,6 +155,8 @@ def add_method(contact: Contact, kind: str, value: str, label: str = "", preferr
 def _coerce(field: str, value: Any) -> Any:
     if field == "notes":
         return clean_text(value, MAX_NOTES_CHARS)
+    if field == "kind":
+        return clean_text(value) or "person"
     if field == "stay_in_touch_days":
         return int(value) if value not in (None, "") else None
     if field in ("birthday", "anniversary"):
@@ -168,7 +180,8 @@ def create_contact(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InputError(f"Unknown contact field(s): {', '.join(sorted(unknown))}.")
-    if name and not (fields.get("given_name") or fields.get("family_name")):
+    is_org = fields.get("kind") == "org"  # an organization's name is not split
+    if name and not is_org and not (fields.get("given_name") or fields.get("family_name")):
         fields["given_name"], fields["family_name"] = split_name(name)
     if name:
         fields.setdefault("display_name", clean_text(name))
@@ -243,6 +256,7 @@ def contact_to_dict(contact: Contact) -> dict[str, Any]:
         "prefix": contact.prefix,
         "suffix": contact.suffix,
         "credentials": contact.credentials,
+        "kind": contact.kind,
         "role": contact.role,
         "specialty": contact.specialty,
         "title": contact.title,

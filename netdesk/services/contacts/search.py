@@ -116,6 +116,7 @@ class ContactFilter:
     search: str = ""
     tag: str = ""
     role: str = ""
+    kind: str = ""  # "person", "org" or "" for both
     event_id: int | None = None
     include_archived: bool = False
     sort: str = "name"
@@ -159,6 +160,8 @@ def contact_query(
         )
     if f.role:
         query = query.where(Contact.role == f.role)
+    if f.kind:
+        query = query.where(Contact.kind == f.kind)
     if f.event_id is not None:
         query = query.where(
             Contact.id.in_(
@@ -251,7 +254,7 @@ def count_for_list(f: ContactFilter, cap: int) -> ListCount:
     index_matches = None
     if fts_expression(f.search) and not initial_letter(f.search):
         index_matches = count_index_matches(f.search, max(cap, DENSE_MATCHES))
-        unfiltered = not f.tag and not f.role and f.event_id is None
+        unfiltered = not f.tag and not f.role and not f.kind and f.event_id is None
         if unfiltered and (f.include_archived or not _any_archived()):
             return ListCount(min(index_matches, cap + 1), index_matches <= cap, index_matches)
     total = count_matching(f, cap)

@@ -29,6 +29,7 @@ DRAFT_FIELDS = (
     "birthday",
     "anniversary",
     "uid",
+    "kind",
 )
 
 
@@ -84,6 +85,7 @@ class ContactDraft:
     birthday: date | None = None
     anniversary: date | None = None
     uid: str = ""
+    kind: str = "person"  # or "org": a company or exhibitor card (vCard KIND:org)
     methods: list[DraftMethod] = field(default_factory=list)
     addresses: list[DraftAddress] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -105,6 +107,29 @@ class ContactDraft:
 
     def is_empty(self) -> bool:
         return not (self.name or self.organization or self.methods)
+
+
+@dataclass
+class DraftGroup:
+    """A group card (vCard 4.0 KIND:group, Apple's X-ADDRESSBOOKSERVER-KIND:group).
+
+    It becomes a tag on the cards of the same file whose UID it lists as a member.
+    """
+
+    file: str
+    card: int
+    line: int
+    name: str
+    members: list[str] = field(default_factory=list)  # member UIDs as written (urn:uuid:…)
+    uid: str = ""
+
+
+def uid_key(uid: str) -> str:
+    """A UID as group members refer to it: "urn:uuid:ABC" and "abc" are the same card."""
+    uid = uid.strip()
+    if uid.lower().startswith("urn:uuid:"):
+        uid = uid[9:]
+    return uid.casefold()
 
 
 @dataclass

@@ -42,7 +42,7 @@ from netdesk.services.contacts.credentials import merge_credentials
 from netdesk.services.contacts.records import MAX_NOTES_CHARS, TEXT_FIELDS, clean_text, tag_named
 from netdesk.services.data.privacy import KIND_LABELS, find_patient_identifiers, redact
 from netdesk.services.importing.dedupe import MatchIndex, normalized, select_in
-from netdesk.services.importing.drafts import ContactDraft, ParseProblem
+from netdesk.services.importing.drafts import ContactDraft, DraftGroup, ParseProblem, uid_key
 from netdesk.services.progress import NO_PROGRESS, Progress
 
 # Fields a merge may fill when empty; a different non-empty value is a conflict.
@@ -64,6 +64,7 @@ MERGE_FIELDS = (
     "anniversary",
     "uid",
     "photo",
+    "kind",  # only "org" is offered: "person" is every card's default
 )
 _PLAN_BATCH = 500
 VCARD_SUFFIXES = (".vcf", ".vcard")
@@ -111,11 +112,31 @@ class PrivacyWarning:
 
 
 @dataclass
+class GroupPlan:
+    """A group card: the tag it becomes, which cards get it, which members were not found."""
+
+    group: DraftGroup
+    members: list[int] = field(default_factory=list)  # indexes into ImportPlan.entries
+    missing: list[str] = field(default_factory=list)  # member UIDs with no card in the file
+
+    def to_dict(self, plan: "ImportPlan") -> dict[str, Any]:
+        return {
+            "file": self.group.file,
+            "card": self.group.card,
+            "line": self.group.line,
+            "tag": self.group.name,
+            "members": [plan.entries[n].draft.label() for n in self.members],
+            "missing": list(self.missing),
+        }
+
+
+@dataclass
 class ImportPlan:
     files: list[str]
     entries: list[PlanEntry] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
     privacy_warnings: list[PrivacyWarning] = field(default_factory=list)
+    groups: list[GroupPlan] = field(default_factory=list)
     source: str = ""
     file_hash: str = ""
 
@@ -212,6 +233,9 @@ def plan_import(
             if isinstance(result, ParseProblem):
                 plan.problems.append(result)
                 continue
+            if isinstance(result, DraftGroup):
+                plan.groups.append(GroupPlan(result))
+                continue
             batch.append(result)
             if len(batch) >= _PLAN_BATCH:
                 _plan_batch(plan, index, batch)
@@ -220,6 +244,7 @@ def plan_import(
         _plan_batch(plan, index, batch)
         if seen == 0:
             raise InputError(f"{path}: no cards or rows to import.")
+    _apply_groups(plan)
     plan.source = "+".join(dict.fromkeys(sources))
     plan.file_hash = file_hash(paths)
     return plan
@@ -256,6 +281,71 @@ def _plan_batch(plan: ImportPlan, index: MatchIndex, drafts: list[ContactDraft])
         plan.entries.append(entry)
     for number in range(len(plan.entries) - len(matched), len(plan.entries)):
         _check_note(plan, number)
+
+
+def _apply_groups(plan: ImportPlan) -> None:
+    """Give each group's tag to its members in the same file; report the ones not found.
+
+    The tag goes on the member drafts, so creating, merging and undoing treat it like a
+    CATEGORIES tag; entries that were merges or identical are compared again.
+    """
+    if not plan.groups:
+        return
+    by_uid: dict[tuple[str, str], list[int]] = {}
+    for number, entry in enumerate(plan.entries):
+        if entry.draft.uid:
+            by_uid.setdefault((entry.draft.file, uid_key(entry.draft.uid)), []).append(number)
+    groups = {(g.group.file, uid_key(g.group.uid)) for g in plan.groups if g.group.uid}
+    changed: set[int] = set()
+    for group_plan in plan.groups:
+        group = group_plan.group
+        seen: set[tuple[str, str]] = set()
+        for member in group.members:
+            key = (group.file, uid_key(member))
+            if key in seen or key in groups:  # a group inside a group tags its own members
+                continue
+            seen.add(key)
+            numbers = by_uid.get(key)
+            if not numbers:
+                group_plan.missing.append(member)
+                continue
+            for number in numbers:
+                group_plan.members.append(number)
+                draft = plan.entries[number].draft
+                if group.name.casefold() not in (t.casefold() for t in draft.tags):
+                    draft.tags.append(group.name)
+                    changed.add(number)
+        if group_plan.missing:
+            plan.problems.append(_missing_members_problem(group_plan))
+    _rediff(plan, sorted(changed))
+
+
+def _missing_members_problem(group_plan: GroupPlan) -> ParseProblem:
+    group, missing = group_plan.group, group_plan.missing
+    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3:,} more" if len(missing) > 3 else "")
+    return ParseProblem(
+        group.file,
+        group.card,
+        group.line,
+        f"group {group.name!r}: {len(missing):,} member(s) are not in this file ({shown}); "
+        f"the tag holds the {len(group_plan.members):,} that are. Import their cards "
+        "together with the group to include them.",
+    )
+
+
+def _rediff(plan: ImportPlan, numbers: list[int]) -> None:
+    """Compare merge entries again after their drafts gained a tag."""
+    entries = [plan.entries[n] for n in numbers if plan.entries[n].action != "new"]
+    states = load_states({e.target_id for e in entries if e.target_id is not None})
+    for entry in entries:
+        if entry.target_id is not None:
+            state = states[entry.target_id]
+        else:
+            state = state_of_draft(plan.entries[entry.target_entry].draft)
+        entry.fills, entry.conflicts, entry.additions = {}, [], []
+        _diff(entry, state)
+        if entry.status == "identical" and entry.additions:
+            entry.status, entry.action = "duplicate", "merge"
 
 
 def _check_note(plan: ImportPlan, number: int) -> None:
@@ -330,7 +420,7 @@ def _diff(entry: PlanEntry, state: ContactState) -> None:
     for name in MERGE_FIELDS:
         incoming = getattr(draft, name)
         existing = state.fields.get(name)
-        if incoming in (None, "", b""):
+        if incoming in (None, "", b"") or (name == "kind" and incoming == "person"):
             continue
         if existing in (None, "", b""):
             entry.fills[name] = incoming
@@ -638,6 +728,7 @@ def _create(w: _Writer, d: ContactDraft) -> int:
         birthday=d.birthday,
         anniversary=d.anniversary,
         organization=w.org_id(d.organization),
+        kind=d.kind,
         sort_key=make_sort_key(row["family_name"], row["given_name"], row["display_name"]),
     )
     contact_id = w.next_contact_id()

@@ -27,6 +27,7 @@ from netdesk.services.contacts.photos import MAX_PHOTO_INPUT_BYTES, bounded_phot
 from netdesk.services.importing.drafts import (
     ContactDraft,
     DraftAddress,
+    DraftGroup,
     DraftMethod,
     ParseProblem,
     clip_original,
@@ -40,7 +41,7 @@ from netdesk.services.importing.textfile import (
 from netdesk.services.limits import MAX_CARD_CHARS, MAX_CARDS, MAX_PROPERTY_CHARS
 from netdesk.services.progress import NO_PROGRESS, Progress
 
-ParseResult = ContactDraft | ParseProblem
+ParseResult = ContactDraft | DraftGroup | ParseProblem
 CardChunk = tuple[str, int, int, str]  # file, card number, first line, text
 
 SOCIAL_NETWORKS = {
@@ -66,6 +67,9 @@ SYSTEM_GROUPS = ("mycontacts", "starred")  # Google's own groups, not the user's
 _IGNORED_TYPES = {"INTERNET", "PREF", "VOICE", "X400", "OTHER_"}
 _TYPE_LABELS = {"CELL": "mobile", "IPHONE": "iPhone", "MAIN": "main"}
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
+_ORG_KINDS = ("org", "organization", "company")  # KIND (4.0) and Apple's X-ABShowAs
+_GROUP_KIND = ("KIND", "X-ADDRESSBOOKSERVER-KIND")  # 4.0 and Apple's 3.0 spelling
+_GROUP_MEMBER = ("MEMBER", "X-ADDRESSBOOKSERVER-MEMBER")
 _PARSE_BATCH = 100
 _PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, process start-up and pickling cost more
 
@@ -203,6 +207,8 @@ def draft_from_card(file: str, card_no: int, start: int, text: str) -> ParseResu
     draft = ContactDraft(file=file, card=card_no, line=start, original=original)
     try:
         lines = _content_lines(text, start, draft.warnings)
+        if group := _group_card(lines, file, card_no, start):
+            return group
         _fill_draft(draft, lines, start)
     except Exception as exc:  # vobject raises many kinds; every one becomes a problem
         line = getattr(exc, "lineNumber", None)
@@ -220,6 +226,19 @@ def draft_from_card(file: str, card_no: int, start: int, text: str) -> ParseResu
             original,
         )
     return draft
+
+
+def _group_card(lines: list, file: str, card_no: int, start: int) -> DraftGroup | None:
+    """A KIND:group card is a list of members, not a contact."""
+    if not any(ln.name in _GROUP_KIND and ln.value.strip().lower() == "group" for ln in lines):
+        return None
+    names = [_unescape(ln.value).strip() for ln in lines if ln.name in ("FN", "N")]
+    name = next((n.strip(" ;") for n in names if n.strip(" ;")), "")
+    name = " ".join("".join(ch if ch.isprintable() else " " for ch in name).split())[:100]
+    name = name or f"Group from card {card_no}"
+    members = [_unescape(ln.value).strip() for ln in lines if ln.name in _GROUP_MEMBER]
+    uid = next((_unescape(ln.value).strip()[:200] for ln in lines if ln.name == "UID"), "")
+    return DraftGroup(file, card_no, start, name, [m[:200] for m in members if m], uid)
 
 
 @dataclass(slots=True)
@@ -551,21 +570,24 @@ def _fill_draft(draft: ContactDraft, lines: list, start: int) -> None:
 
 
 def _settle_names(draft: ContactDraft, kind: str) -> None:
-    """N and FN missing or inconsistent: build the missing one from the other."""
+    """N and FN missing or inconsistent: build the missing one from the other.
+
+    Organization cards keep FN (or ORG) as their name, unsplit: KIND:org, Apple's
+    X-ABShowAs:COMPANY, and Outlook's company cards (no N, FN the same as ORG).
+    """
     from netdesk.services.contacts.credentials import split_credentials
     from netdesk.services.contacts.records import split_name
 
     has_parts = bool(draft.given_name or draft.family_name)
-    if kind in ("org", "company") and not has_parts:
-        if not draft.organization:
-            draft.organization = draft.display_name
-        draft.display_name = ""
+    same_as_org = draft.display_name.casefold() == draft.organization.casefold()
+    if kind in _ORG_KINDS or (not has_parts and draft.display_name and same_as_org):
+        draft.kind = "org"
+        draft.display_name = draft.display_name or draft.organization
+        draft.organization = draft.organization or draft.display_name
         return
     if not has_parts and draft.display_name:
         bare, _ = split_credentials(draft.display_name)
         draft.given_name, draft.family_name = split_name(bare)
-        if draft.given_name and not draft.family_name:
-            pass
     if not draft.display_name and has_parts:
         draft.display_name = " ".join(
             p

@@ -96,8 +96,8 @@ def contact_vcard(contact: Contact, version: str = "3.0") -> str:
     if org or contact.department:
         departments = [escape(contact.department)] if contact.department else []
         lines.append("ORG:" + ";".join([escape(org), *departments]))
-    if not name and not contact.given_name and not contact.family_name and org:
-        lines.append("KIND:org" if version == "4.0" else "X-ABSHOWAS:COMPANY")
+    if contact.kind == "org":  # 3.0 has no KIND; Apple's property is what readers know
+        lines.append("KIND:org" if version == "4.0" else "X-ABShowAs:COMPANY")
     for prop, value in (
         ("TITLE", contact.title),
         ("ROLE", contact.role),

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.models import ROLES, Organization
+from netdesk.models.contact import ORG_MARKER
 from netdesk.services.contacts.editing import form_values, tag_names, validate_form
 from netdesk.services.contacts.records import get_contact, validate_fields, validate_method
 from netdesk.ui.contacts.editor_extras import AddressesEditor, PhotoBox, UidLabel
@@ -115,6 +117,12 @@ class ContactEditor(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.is_org = QCheckBox("An &organization (company, exhibitor), not a person")
+        self.is_org.setToolTip(
+            "Organization cards keep their name whole and export as vCard KIND:org"
+        )
+        self.is_org.toggled.connect(self._kind_toggled)
+        form.addRow("Kind:", self.is_org)
         hints = {key: hint for key, _, hint in NAME_FIELDS}
         for label, parts in NAME_ROWS:
             edits = [(key, self._line(hints[key]), stretch) for key, stretch in parts]
@@ -250,6 +258,7 @@ class ContactEditor(QWidget):
                 self.inputs[key].set_values(values.get(key) or [])
             index = self.role.findData(values.get("role") or "")
             self.role.setCurrentIndex(max(index, 0))
+            self.is_org.setChecked(values.get("kind") == "org")
             self.inputs["tags"].setText(", ".join(values.get("tags") or []))
             for key in DATE_FIELDS:
                 when = values.get(key)
@@ -273,6 +282,7 @@ class ContactEditor(QWidget):
         }
         values.update({key: self.inputs[key].values() for key, _, _ in LIST_FIELDS})
         values["role"] = self.role.currentData() or ""
+        values["kind"] = "org" if self.is_org.isChecked() else "person"
         values["tags"] = [t.strip() for t in self.inputs["tags"].text().split(",") if t.strip()]
         values.update({key: self.inputs[key].text().strip() for key in DATE_FIELDS})
         values["stay_in_touch_days"] = self.cadence.value() or None
@@ -326,6 +336,13 @@ class ContactEditor(QWidget):
             self.status.setStyleSheet("")
         self._update_heading()
 
+    def _kind_toggled(self, is_org: bool) -> None:
+        """An organization's name goes in Display name, whole; a person's is built from parts."""
+        hints = {key: hint for key, _, hint in NAME_FIELDS}
+        placeholder = "the organization's name" if is_org else hints["display_name"]
+        self.inputs["display_name"].setPlaceholderText(placeholder)
+        self._changed()
+
     def _update_heading(self) -> None:
         if self.contact_id is None:
             self.heading.setText("New contact")
@@ -333,7 +350,8 @@ class ContactEditor(QWidget):
         values = self.values()
         parts = [values["prefix"], values["given_name"], values["family_name"]]
         name = values["display_name"] or " ".join(p for p in parts if p)
-        self.heading.setText(name or "(no name)")
+        marker = ORG_MARKER if values["kind"] == "org" else ""
+        self.heading.setText(f"{name or '(no name)'}{marker}")
 
     # actions ----------------------------------------------------------------
     def save(self) -> None:

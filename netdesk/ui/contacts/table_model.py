@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
 from netdesk.models import Contact, Organization, database
-from netdesk.models.contact import NAME_FIELDS, format_name
+from netdesk.models.contact import NAME_FIELDS, ORG_MARKER, format_name
 from netdesk.services.contacts.search import ContactFilter, contact_page, count_for_list
 
 PAGE_SIZE = 200
@@ -37,6 +37,7 @@ SELECTED = (
     Contact.title,
     Contact.archived,
     Contact.sort_key,
+    Contact.kind,
 )
 
 
@@ -55,10 +56,12 @@ def _row(values: tuple) -> Row:
     """A raw result row (in SELECTED order) -> Row, without building a model instance."""
     names_end = 1 + len(NAME_FIELDS)
     cid, names = values[0], values[1:names_end]
-    credentials, org, role, last, title, archived, sort_key = values[names_end:]
+    credentials, org, role, last, title, archived, sort_key, kind = values[names_end:]
     name = format_name(*names) or "(no name)"
     if credentials:
         name = f"{name}, {credentials}"
+    if kind == "org":
+        name += ORG_MARKER
     return Row(cid, name, org or "", role, last or "", title, bool(archived), sort_key)
 
 

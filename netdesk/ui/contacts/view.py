@@ -52,6 +52,8 @@ from netdesk.ui.contacts.undo_commands import (
 
 SEARCH_DELAY_MS = 150
 TIMELINE_MODULE = "netdesk.ui.history.timeline"
+# The list's kind filter: (label, ContactFilter.kind).
+KIND_CHOICES = (("All kinds", ""), ("People only", "person"), ("Organizations only", "org"))
 EMPTY_TEXT = (
     "No contacts yet.\n\nImport vCards from your last conference or a LinkedIn CSV "
     "(File > Import…, Ctrl+I, or drop the files on this window), or add one with Ctrl+N."
@@ -171,7 +173,8 @@ class ContactsPage(Page):
         self.model.rowsInserted.connect(self._update_count)
         QWidget.setTabOrder(self.search, self.tag_filter)
         QWidget.setTabOrder(self.tag_filter, self.role_filter)
-        QWidget.setTabOrder(self.role_filter, self.event_filter)
+        QWidget.setTabOrder(self.role_filter, self.kind_filter)
+        QWidget.setTabOrder(self.kind_filter, self.event_filter)
         QWidget.setTabOrder(self.event_filter, self.archived_toggle)
         QWidget.setTabOrder(self.archived_toggle, self.new_button)
         QWidget.setTabOrder(self.new_button, self.table)
@@ -192,12 +195,16 @@ class ContactsPage(Page):
         self.role_filter.addItem("All roles", "")
         for role in ROLES:
             self.role_filter.addItem(_role_label(role), role)
+        self.kind_filter = QComboBox()
+        self.kind_filter.setToolTip("Only people, or only organizations")
+        for label, kind in KIND_CHOICES:
+            self.kind_filter.addItem(label, kind)
         self.event_filter = QComboBox()
         self.event_filter.setToolTip("Only contacts met at this event")
         self.event_filter.setMaximumWidth(320)
         self.archived_toggle = QCheckBox("Show arc&hived")
         self.archived_toggle.setToolTip("Include archived contacts in the list")
-        for combo in (self.tag_filter, self.role_filter, self.event_filter):
+        for combo in self._combos():
             combo.currentIndexChanged.connect(self._filter_changed)
         self.archived_toggle.toggled.connect(self._filter_changed)
         self.new_button = QPushButton("&New contact")
@@ -215,7 +222,7 @@ class ContactsPage(Page):
         for widget in (self.new_button, self.archive_button, self.delete_button):
             top.addWidget(widget)
         filters = QHBoxLayout()
-        for widget in (self.tag_filter, self.role_filter, self.event_filter):
+        for widget in self._combos():
             widget.setMinimumWidth(140)
             filters.addWidget(widget, 1)
         filters.addWidget(self.archived_toggle)
@@ -292,6 +299,7 @@ class ContactsPage(Page):
             search=self.search.text(),
             tag=self.tag_filter.currentData() or "",
             role=self.role_filter.currentData() or "",
+            kind=self.kind_filter.currentData() or "",
             event_id=self.event_filter.currentData(),
             include_archived=self.archived_toggle.isChecked(),
         )
@@ -312,7 +320,7 @@ class ContactsPage(Page):
         return any(c.currentIndex() > 0 for c in self._combos())
 
     def _combos(self) -> tuple[QComboBox, ...]:
-        return (self.tag_filter, self.role_filter, self.event_filter)
+        return (self.tag_filter, self.role_filter, self.kind_filter, self.event_filter)
 
     def clear_filters(self) -> None:
         self._filling_filters = True

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import UserError
 from netdesk.models import EVENT_KINDS
+from netdesk.models.contact import ORG_MARKER
 from netdesk.services.importing.csv_import import (
     TARGETS,
     read_layout,
@@ -65,6 +66,7 @@ FIELD_NAMES = {
     "anniversary": "Anniversary",
     "uid": "UID",
     "photo": "Photo",
+    "kind": "Kind (person / org)",
 }
 
 
@@ -144,6 +146,11 @@ def fill_table(table: QTableWidget, rows: list[list[object]]) -> None:
 
 def _first(entry: PlanEntry, kind: str) -> str:
     return next((m.value for m in entry.draft.methods if m.kind == kind), "")
+
+
+def _counted(items: list[str]) -> str:
+    """ "2: Ana Silva, Ben Okafor" — the count stays readable when the names are cut off."""
+    return f"{len(items):,}: {', '.join(items)}" if items else "none"
 
 
 def _shown(value: object) -> str:
@@ -243,7 +250,7 @@ class ImportReviewDialog(QDialog):
             self.new_table,
             [
                 [
-                    e.draft.label(),
+                    e.draft.label() + (ORG_MARKER if e.draft.kind == "org" else ""),
                     e.draft.organization,
                     e.draft.title,
                     _first(e, "email"),
@@ -314,6 +321,24 @@ class ImportReviewDialog(QDialog):
             self._or_empty(problem_page, self.problems, "No problems."),
             f"&Problems ({len(self.problems):,})",
         )
+        if plan.groups:
+            self.group_table = make_table(
+                ["File", "Card", "Group (becomes a tag)", "Members in the file", "Not in the file"]
+            )
+            fill_table(
+                self.group_table,
+                [
+                    [
+                        Path(g.group.file).name,
+                        g.group.card,
+                        g.group.name,
+                        _counted([plan.entries[n].draft.label() for n in g.members]),
+                        _counted(g.missing),
+                    ]
+                    for g in plan.groups
+                ],
+            )
+            self.tabs.addTab(self.group_table, f"&Groups ({len(plan.groups):,})")
         if plan.privacy_warnings:
             self.privacy_table = make_table(["File", "Card", "Name", "The note looks like it has"])
             fill_table(
@@ -413,6 +438,11 @@ class ImportReviewDialog(QDialog):
             f"Will create {c['created']:,}, merge {c['merged']:,} into existing contacts and "
             f"skip {c['skipped']:,} identical. {possible:,} possible duplicate(s) to check; "
             f"{c['problems']:,} problem(s) — cards with problems are listed with their text."
+            + (
+                f" {len(self.plan.groups):,} group card(s) become tags on their members."
+                if self.plan.groups
+                else ""
+            )
         )
 
     # ---- committing
