@@ -48,7 +48,7 @@ from netdesk.ui.page import empty_state
 from netdesk.ui.privacy_prompt import text_to_save
 from netdesk.ui.undo import run_undoable
 
-QUICK_LOG_SHORTCUT = "Ctrl+L"
+QUICK_LOG_SHORTCUT = "Ctrl+L"  # the Contacts and Today pages bind it to focus_quick_log
 KIND_LABELS = {
     "interaction": "Interactions",
     "milestone": "Milestones",
@@ -97,7 +97,6 @@ class TimelineWidget(QWidget):
         self._reset_quick_log()
         self.quick_summary.returnPressed.connect(self.quick_log)
         self.quick_button.clicked.connect(self.quick_log)
-        QShortcut(QKeySequence(QUICK_LOG_SHORTCUT), self, self.focus_quick_log)
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Show:"))

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCalendarWidget,
     QDialog,
     QFrame,
@@ -34,6 +35,7 @@ from netdesk.services.today import (
     undo_item,
 )
 from netdesk.ui.buttons import ok_cancel_buttons
+from netdesk.ui.contacts_view import QUICK_LOG_SHORTCUT
 from netdesk.ui.history_dialogs import to_qdate
 from netdesk.ui.page import Page, empty_state
 from netdesk.ui.undo import run_undoable
@@ -65,13 +67,19 @@ class DateDialog(QDialog):
 
 
 class TodayRow(QFrame):
-    """One actionable line: who, what, and the four actions."""
+    """One actionable line: who, what, and the four actions.
+
+    A click or Tab selects the row (it takes focus), so Ctrl+L knows whose timeline to open.
+    """
 
     def __init__(self, page: "TodayPage", item: TodayItem) -> None:
         super().__init__()
         self.item = item
         self.setObjectName("todayRow")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet("#todayRow:focus { border: 2px solid palette(highlight); }")
+        self.setToolTip(f"{QUICK_LOG_SHORTCUT}: log an interaction with {item.name}")
         who = item.name + (f" · {item.organization}" if item.organization else "")
         text = QLabel(
             f"<b>{_escape(who)}</b><br>{_escape(item.title)} — <i>{_escape(item.detail)}</i>"
@@ -121,6 +129,7 @@ class TodayPage(Page):
         refresh = QPushButton("&Refresh")
         refresh.clicked.connect(self.refresh)
         QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
+        QShortcut(QKeySequence(QUICK_LOG_SHORTCUT), self, self.quick_log)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(refresh)
@@ -215,6 +224,27 @@ class TodayPage(Page):
         page = self.window_.page("contacts")
         if hasattr(page, "select_contact"):
             page.select_contact(item.contact_id)
+
+    def selected_row(self) -> TodayRow | None:
+        """The row holding the keyboard focus (clicked, or reached with Tab)."""
+        widget = QApplication.focusWidget()
+        while widget is not None and not isinstance(widget, TodayRow):
+            widget = widget.parentWidget()
+        return widget if widget in self.rows else None
+
+    def quick_log(self) -> None:
+        """Ctrl+L: the selected row's contact, on their timeline, cursor in the quick log."""
+        row = self.selected_row()
+        if row is None:
+            self.window_.statusBar().showMessage(
+                "Click a row (or Tab to it) first: Ctrl+L logs an interaction with that person.",
+                5000,
+            )
+            return
+        self.window_.show_page("contacts")
+        page = self.window_.page("contacts")
+        if hasattr(page, "log_for"):
+            page.log_for(row.item.contact_id)
 
     def compose(self, item: TodayItem) -> None:
         if item.email:
