@@ -107,6 +107,7 @@ class ContactsPage(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.setToolTip(
@@ -145,6 +146,7 @@ class ContactsPage(Page):
         scroll.setWidget(self.editor)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the first field
         details = QWidget()
         details_layout = QVBoxLayout(details)
         details_layout.setContentsMargins(0, 0, 0, 0)
@@ -197,7 +199,9 @@ class ContactsPage(Page):
         QWidget.setTabOrder(self.role_filter, self.event_filter)
         QWidget.setTabOrder(self.event_filter, self.archived_toggle)
         QWidget.setTabOrder(self.archived_toggle, self.new_button)
-        QWidget.setTabOrder(self.new_button, self.table)
+        QWidget.setTabOrder(self.new_button, self.archive_button)
+        QWidget.setTabOrder(self.archive_button, self.delete_button)
+        QWidget.setTabOrder(self.delete_button, self.table)
         QWidget.setTabOrder(self.table, self.nothing_selected.new_button)
         QWidget.setTabOrder(self.nothing_selected.new_button, self.nothing_selected.import_button)
         QWidget.setTabOrder(self.nothing_selected.import_button, self.tabs)

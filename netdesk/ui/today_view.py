@@ -69,12 +69,14 @@ class DateDialog(QDialog):
 class TodayRow(QFrame):
     """One actionable line: who, what, and the four actions.
 
-    A click or Tab selects the row (it takes focus), so Ctrl+L knows whose timeline to open.
+    A click or Tab selects the row (it takes focus), so Ctrl+L knows whose timeline to open;
+    Up/Down move between rows and Enter opens the contact.
     """
 
     def __init__(self, page: "TodayPage", item: TodayItem) -> None:
         super().__init__()
         self.item = item
+        self.page = page
         self.setObjectName("todayRow")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -110,6 +112,15 @@ class TodayRow(QFrame):
         layout.addWidget(text, 1)
         for button in (self.done_button, self.snooze_button, self.open_button, self.email_button):
             layout.addWidget(button)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(event.key())
+        if step is not None:
+            self.page.focus_row(self, step)
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.page.open_contact(self.item)
+        else:
+            super().keyPressEvent(event)
 
 
 def _escape(text: str) -> str:
@@ -224,6 +235,13 @@ class TodayPage(Page):
         page = self.window_.page("contacts")
         if hasattr(page, "select_contact"):
             page.select_contact(item.contact_id)
+
+    def focus_row(self, row: TodayRow, step: int) -> None:
+        """Move the selection ``step`` rows up (-1) or down (1) from ``row``."""
+        index = self.rows.index(row) + step
+        if 0 <= index < len(self.rows):
+            self.rows[index].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroll.ensureWidgetVisible(self.rows[index])
 
     def selected_row(self) -> TodayRow | None:
         """The row holding the keyboard focus (clicked, or reached with Tab)."""
