@@ -9,10 +9,14 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-WITH_CONTACTS = "Select a contact in the list to see their details and timeline."
+# (heading, hint) with people in the database, and for an empty one
+WITH_CONTACTS = (
+    "No contact selected",
+    "Select a contact in the list to see their details and timeline.",
+)
 WITHOUT_CONTACTS = (
-    "Your contacts will show here. Add someone you met, or import the vCards or "
-    "LinkedIn CSV from your last conference (you can also drop the files on this window)."
+    "Add your first contact",
+    "Type in someone you met, or import the vCards or LinkedIn CSV from your last conference.",
 )
 
 
@@ -21,10 +25,10 @@ class NothingSelected(QWidget):
 
     def __init__(self, on_new: Callable[[], None], on_import: Callable[[], None] | None) -> None:
         super().__init__()
-        self.heading = QLabel("No contact selected")
+        self.heading = QLabel(WITH_CONTACTS[0])
         self.heading.setObjectName("nothingSelectedHeading")
         self.heading.setStyleSheet("#nothingSelectedHeading { font-size: 16px; font-weight: 600; }")
-        self.hint = QLabel(WITH_CONTACTS)
+        self.hint = QLabel(WITH_CONTACTS[1])
         self.hint.setWordWrap(True)
         self.hint.setObjectName("nothingSelectedHint")
         self.hint.setStyleSheet("#nothingSelectedHint { color: #4a4a4a; font-size: 14px; }")
@@ -51,5 +55,7 @@ class NothingSelected(QWidget):
         layout.addStretch(2)
 
     def set_has_contacts(self, has_contacts: bool) -> None:
-        """Word the hint for a database with people in it, or for an empty one."""
-        self.hint.setText(WITH_CONTACTS if has_contacts else WITHOUT_CONTACTS)
+        """Word the message for a database with people in it, or for an empty one."""
+        heading, hint = WITH_CONTACTS if has_contacts else WITHOUT_CONTACTS
+        self.heading.setText(heading)
+        self.hint.setText(hint)

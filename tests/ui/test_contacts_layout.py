@@ -54,6 +54,7 @@ def test_nothing_selected_shows_what_to_do_instead_of_a_red_form(page, people, q
     assert page.selected_ids() == []
     assert page.details_stack.currentWidget() is page.nothing_selected
     assert page.nothing_selected.isVisible() and not page.editor.isVisible()
+    assert page.nothing_selected.heading.text() == "No contact selected"
     assert "Select a contact" in page.nothing_selected.hint.text()
     assert visible_errors(page.editor) == [] and page.editor.status.text() == ""
 
@@ -89,6 +90,7 @@ def test_a_deleted_contact_leaves_the_empty_state_not_an_empty_form(page, people
 def test_empty_database_offers_new_contact_and_a_working_import_button(page, qtbot):
     page.refresh()
     assert page.details_stack.currentWidget() is page.nothing_selected
+    assert page.nothing_selected.heading.text() == "Add your first contact"
     assert "import the vCards" in page.nothing_selected.hint.text()
     assert page.nothing_selected.import_button.isEnabled()
     seen: list[str] = []
