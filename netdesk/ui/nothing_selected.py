@@ -46,7 +46,7 @@ class NothingSelected(QWidget):
         buttons.addWidget(self.import_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 40, 40, 40)
+        layout.setContentsMargins(16, 40, 16, 40)
         layout.addStretch(1)
         layout.addWidget(self.heading)
         layout.addWidget(self.hint)

@@ -134,6 +134,18 @@ def test_clicking_organization_never_scrolls_the_names_away(page, people, qtbot,
     assert shown_width == table.viewport().width()
 
 
+def test_the_details_pane_leaves_the_list_room_by_default(page, people, big_window, qtbot):
+    """The timeline's button rows wrap instead of holding the pane at 550 px wide."""
+    page.refresh()
+    assert page.details_stack.minimumSizeHint().width() <= 400
+    for size in (SCREEN, QSize(1100, 720)):  # maximised, and the first-start window
+        big_window.resize(size)
+        qtbot.waitUntil(lambda size=size: big_window.size() == size)
+        list_width, details_width = page.splitter.sizes()
+        assert list_width >= details_width
+        assert not page.table.horizontalHeader().isSectionHidden(1)
+
+
 def test_columns_that_do_not_fit_hide_and_come_back(page, people, qtbot):
     page.refresh()
     header = page.table.horizontalHeader()
