@@ -10,11 +10,12 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 from PySide6.QtCore import QPoint, QSize, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from netdesk.models import Interaction
 from netdesk.services.contacts import create_contact
 from netdesk.services.followups import create_followup
+from tests.ui.dialogs import answer_modal, click, remove_answerers  # noqa: F401
 
 SCREEN = QSize(1366, 768)
 LONG_ORG = "University of Michigan Health — Frankel Cardiovascular Center"
@@ -75,12 +76,13 @@ def test_nothing_selected_shows_what_to_do_instead_of_a_red_form(page, people, q
     assert visible_errors(editor) == [] and editor.save_button.isEnabled()
 
 
-def test_a_deleted_contact_leaves_the_empty_state_not_an_empty_form(page, people, window):
+def test_a_deleted_contact_leaves_the_empty_state_not_an_empty_form(page, people, window, qtbot):
     page.refresh()
     page.select_contact(people[1].id)
     assert page.details_stack.currentWidget() is page.tabs
-    page.confirm_delete = lambda ids: True  # the confirmation is tested in test_contacts_view
+    seen = answer_modal(qtbot, QMessageBox, click("Delete"))
     page.delete_button.click()
+    assert "Delete 1 contact: Ana Silva?" in seen[0].text()
     assert page.details_stack.currentWidget() is page.nothing_selected
     window.undo_stack.undo()  # back, and shown again
     assert page.details_stack.currentWidget() is page.tabs
