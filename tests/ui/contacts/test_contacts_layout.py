@@ -13,8 +13,8 @@ from PySide6.QtCore import QPoint, QSize, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from netdesk.models import Interaction
-from netdesk.services.contacts import create_contact
-from netdesk.services.followups import create_followup
+from netdesk.services.calendar.followups import create_followup
+from netdesk.services.contacts.records import create_contact
 from tests.ui.dialogs import answer_modal, click, remove_answerers  # noqa: F401
 
 SCREEN = QSize(1366, 768)
