@@ -104,6 +104,8 @@ def main() -> None:
 
     jane = Contact.get(Contact.given_name == "Jane")
     window.show_page("contacts")
+    settle()
+    window.grab().save(str(out / "contacts-nothing-selected.png"))
     window.page("contacts").select_contact(jane.id)
     settle()
     window.grab().save(str(out / "main-window.png"))

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCalendarWidget,
     QDialog,
     QFrame,
@@ -36,6 +37,7 @@ from netdesk.services.calendar.today import (
 from netdesk.ui.common.buttons import ok_cancel_buttons
 from netdesk.ui.common.page import Page, empty_state
 from netdesk.ui.common.undo import run_undoable
+from netdesk.ui.contacts.view import QUICK_LOG_SHORTCUT
 from netdesk.ui.history.dialogs import to_qdate
 
 ROWS_SHOWN = 25
@@ -65,13 +67,21 @@ class DateDialog(QDialog):
 
 
 class TodayRow(QFrame):
-    """One actionable line: who, what, and the four actions."""
+    """One actionable line: who, what, and the four actions.
+
+    A click or Tab selects the row (it takes focus), so Ctrl+L knows whose timeline to open;
+    Up/Down move between rows and Enter opens the contact.
+    """
 
     def __init__(self, page: "TodayPage", item: TodayItem) -> None:
         super().__init__()
         self.item = item
+        self.page = page
         self.setObjectName("todayRow")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet("#todayRow:focus { border: 2px solid palette(highlight); }")
+        self.setToolTip(f"{QUICK_LOG_SHORTCUT}: log an interaction with {item.name}")
         who = item.name + (f" · {item.organization}" if item.organization else "")
         text = QLabel(
             f"<b>{_escape(who)}</b><br>{_escape(item.title)} — <i>{_escape(item.detail)}</i>"
@@ -103,6 +113,15 @@ class TodayRow(QFrame):
         for button in (self.done_button, self.snooze_button, self.open_button, self.email_button):
             layout.addWidget(button)
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1}.get(event.key())
+        if step is not None:
+            self.page.focus_row(self, step)
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.page.open_contact(self.item)
+        else:
+            super().keyPressEvent(event)
+
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -121,6 +140,7 @@ class TodayPage(Page):
         refresh = QPushButton("&Refresh")
         refresh.clicked.connect(self.refresh)
         QShortcut(QKeySequence.StandardKey.Refresh, self, self.refresh)
+        QShortcut(QKeySequence(QUICK_LOG_SHORTCUT), self, self.quick_log)
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(refresh)
@@ -215,6 +235,34 @@ class TodayPage(Page):
         page = self.window_.page("contacts")
         if hasattr(page, "select_contact"):
             page.select_contact(item.contact_id)
+
+    def focus_row(self, row: TodayRow, step: int) -> None:
+        """Move the selection ``step`` rows up (-1) or down (1) from ``row``."""
+        index = self.rows.index(row) + step
+        if 0 <= index < len(self.rows):
+            self.rows[index].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.scroll.ensureWidgetVisible(self.rows[index])
+
+    def selected_row(self) -> TodayRow | None:
+        """The row holding the keyboard focus (clicked, or reached with Tab)."""
+        widget = QApplication.focusWidget()
+        while widget is not None and not isinstance(widget, TodayRow):
+            widget = widget.parentWidget()
+        return widget if widget in self.rows else None
+
+    def quick_log(self) -> None:
+        """Ctrl+L: the selected row's contact, on their timeline, cursor in the quick log."""
+        row = self.selected_row()
+        if row is None:
+            self.window_.statusBar().showMessage(
+                "Click a row (or Tab to it) first: Ctrl+L logs an interaction with that person.",
+                5000,
+            )
+            return
+        self.window_.show_page("contacts")
+        page = self.window_.page("contacts")
+        if hasattr(page, "log_for"):
+            page.log_for(row.item.contact_id)
 
     def compose(self, item: TodayItem) -> None:
         if item.email:

@@ -321,11 +321,12 @@ class ContactEditor(QWidget):
     def _changed(self, *_args) -> None:
         if self._loading:
             return
-        problems = self.field_problems()
+        dirty = self.is_dirty()
+        # A form nobody has touched yet is not wrong: problems show once the user edits.
+        problems = self.field_problems() if dirty else {}
         for key, label in self.errors.items():
             label.setText(problems.get(key, ""))
             label.setVisible(key in problems)
-        dirty = self.is_dirty()
         self.save_button.setEnabled(dirty and not problems)
         self.revert_button.setEnabled(dirty and self.contact_id is not None)
         if problems:

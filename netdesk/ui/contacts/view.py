@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -39,10 +38,12 @@ from netdesk.services.contacts.editing import (
     validate_form,
 )
 from netdesk.services.contacts.records import count_contacts
+from netdesk.ui.common.fitted_columns import FittedColumns
 from netdesk.ui.common.messages import show_error
 from netdesk.ui.common.page import Page, empty_state
 from netdesk.ui.common.privacy_prompt import text_to_save
 from netdesk.ui.contacts.editor import ContactEditor, _role_label
+from netdesk.ui.contacts.nothing_selected import NothingSelected
 from netdesk.ui.contacts.table_model import COLUMNS, ContactTableModel
 from netdesk.ui.contacts.undo_commands import (
     ArchiveCommand,
@@ -54,6 +55,8 @@ SEARCH_DELAY_MS = 150
 TIMELINE_MODULE = "netdesk.ui.history.timeline"
 # The list's kind filter: (label, ContactFilter.kind).
 KIND_CHOICES = (("All kinds", ""), ("People only", "person"), ("Organizations only", "org"))
+IMPORT_MODULE = "netdesk.ui.importing.import_dialog"
+QUICK_LOG_SHORTCUT = "Ctrl+L"  # the page's, not the timeline tab's: it works from any tab
 EMPTY_TEXT = (
     "No contacts yet.\n\nImport vCards from your last conference or a LinkedIn CSV "
     "(File > Import…, Ctrl+I, or drop the files on this window), or add one with Ctrl+N."
@@ -61,12 +64,18 @@ EMPTY_TEXT = (
 
 
 class ContactTable(QTableView):
-    """The list: Enter opens the selected contact in the editor, Del deletes."""
+    """The list: Enter opens the selected contact in the editor, Del deletes; columns fit."""
 
     def __init__(self, on_enter, on_delete) -> None:
         super().__init__()
         self._on_enter = on_enter
         self._on_delete = on_delete
+        self.columns: FittedColumns | None = None
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt override; called for the viewport)
+        super().resizeEvent(event)
+        if self.columns is not None:
+            self.columns.fit()
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt override)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -90,6 +99,7 @@ class ContactsPage(Page):
         self._pending_selection: list[int] = []
         self._reverting = False
         self._saving = False
+        self._composing = False  # the editor holds a new contact the user asked for
 
         self.model = ContactTableModel(self)
         self.table = ContactTable(self.open_in_editor, self.delete_selected)
@@ -99,17 +109,20 @@ class ContactsPage(Page):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; arrows move in it
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.setToolTip(
             "Enter: edit · Del: delete · Ctrl+Shift+A: archive/unarchive · Ctrl+A: select all"
         )
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in enumerate((200, 175, 95, 100)):
+        for column, width in ((1, 175), (2, 95), (3, 100)):
             self.table.setColumnWidth(column, width)
+        # Name stays readable however narrow the pane; Role, then Last contact give way.
+        name_width = self.fontMetrics().horizontalAdvance("Priya Natarajan, PharmD") + 16
+        self.columns = FittedColumns(self.table, 0, name_width, drop_order=(2, 3, 1))
+        self.table.columns = self.columns
         self.table.doubleClicked.connect(lambda _: self.open_in_editor())
 
         self._build_toolbar()
@@ -135,6 +148,7 @@ class ContactsPage(Page):
         scroll.setWidget(self.editor)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the first field
         details = QWidget()
         details_layout = QVBoxLayout(details)
         details_layout.setContentsMargins(0, 0, 0, 0)
@@ -147,9 +161,20 @@ class ContactsPage(Page):
             self.timeline = importlib.import_module(TIMELINE_MODULE).TimelineWidget(window)
             self.tabs.addTab(self.timeline, "&Timeline")
 
+        import_contacts = None
+        if importlib.util.find_spec(IMPORT_MODULE) is not None:
+
+            def import_contacts() -> None:
+                window.call_feature(IMPORT_MODULE, "choose_and_import")
+
+        self.nothing_selected = NothingSelected(self.new_contact, import_contacts)
+        self.details_stack = QStackedWidget()
+        self.details_stack.addWidget(self.nothing_selected)
+        self.details_stack.addWidget(self.tabs)
+
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.details_stack)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -177,8 +202,12 @@ class ContactsPage(Page):
         QWidget.setTabOrder(self.kind_filter, self.event_filter)
         QWidget.setTabOrder(self.event_filter, self.archived_toggle)
         QWidget.setTabOrder(self.archived_toggle, self.new_button)
-        QWidget.setTabOrder(self.new_button, self.table)
-        QWidget.setTabOrder(self.table, self.tabs)
+        QWidget.setTabOrder(self.new_button, self.archive_button)
+        QWidget.setTabOrder(self.archive_button, self.delete_button)
+        QWidget.setTabOrder(self.delete_button, self.table)
+        QWidget.setTabOrder(self.table, self.nothing_selected.new_button)
+        QWidget.setTabOrder(self.nothing_selected.new_button, self.nothing_selected.import_button)
+        QWidget.setTabOrder(self.nothing_selected.import_button, self.tabs)
         self._restore_state()
 
     # building ---------------------------------------------------------------
@@ -242,6 +271,7 @@ class ContactsPage(Page):
         action(QKeySequence.StandardKey.New, self.new_contact)
         action(QKeySequence.StandardKey.Find, self.focus_search)
         action("Ctrl+Shift+A", self.toggle_archived)
+        action(QUICK_LOG_SHORTCUT, self.quick_log)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         if watched is self.search and event.type() == event.Type.KeyPress:
@@ -287,6 +317,7 @@ class ContactsPage(Page):
         self._select_rows([row] if row >= 0 else [])
         self.editor.load_contact(contact_id)
         self._show_timeline(contact_id)
+        self._update_details()
 
     def selected_ids(self) -> list[int]:
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
@@ -374,6 +405,8 @@ class ContactsPage(Page):
         ):
             self.editor.clear()
             self._show_timeline(None)
+            self._composing = False
+        self._update_details()
 
     def _select_rows(self, rows: list[int]) -> None:
         """Select ``rows`` in one step (one selectionChanged, however many rows)."""
@@ -407,6 +440,7 @@ class ContactsPage(Page):
                 self.editor.load_contact(target)
                 self._show_timeline(target)
         self._update_buttons()
+        self._update_details()
 
     def _revert_selection(self) -> None:
         """Back to the contact whose unsaved edits the user chose to keep."""
@@ -451,6 +485,13 @@ class ContactsPage(Page):
         if self.timeline is not None:
             self.timeline.set_contact(contact_id)
 
+    def _update_details(self) -> None:
+        """The form while someone (or a new contact) is being shown, else what to do next."""
+        if self.editor.contact_id is not None:
+            self._composing = False
+        showing = self._composing or self.editor.contact_id is not None or self.editor.is_dirty()
+        self.details_stack.setCurrentWidget(self.tabs if showing else self.nothing_selected)
+
     def _update_buttons(self) -> None:
         ids = self.selected_ids()
         self.archive_button.setEnabled(bool(ids))
@@ -477,6 +518,7 @@ class ContactsPage(Page):
                 f"No contacts match {what}.\n\n" + "; ".join(hints).capitalize() + "."
             )
             self.list_stack.setCurrentWidget(self.no_match)
+        self.nothing_selected.set_has_contacts(self.list_stack.currentWidget() is not self.empty)
         self._update_count()
         self._update_buttons()
 
@@ -498,6 +540,8 @@ class ContactsPage(Page):
             self._restoring = False
         self.editor.clear()
         self._show_timeline(None)
+        self._composing = True
+        self._update_details()
         self.tabs.setCurrentIndex(0)
         self.editor.focus_first_field()
 
@@ -505,8 +549,34 @@ class ContactsPage(Page):
         ids = self.selected_ids()
         if ids:
             self.editor.load_contact(ids[0])
+            self._update_details()
             self.tabs.setCurrentIndex(0)
             self.editor.focus_first_field()
+
+    def quick_log(self) -> None:
+        """Ctrl+L anywhere on the page: the shown contact's timeline, cursor in the quick log."""
+        contact_id = self.editor.contact_id
+        if contact_id is None and len(self.selected_ids()) == 1:
+            contact_id = self.selected_ids()[0]
+        if self.timeline is None or contact_id is None:
+            self.window_.statusBar().showMessage(
+                "Select a contact first: Ctrl+L logs an interaction with them.", 5000
+            )
+            return
+        self.log_for(contact_id)
+
+    def log_for(self, contact_id: int) -> None:
+        """Open ``contact_id``'s timeline with the cursor in the quick log (Today's Ctrl+L)."""
+        if contact_id != self.editor.contact_id:
+            self.select_contact(contact_id)
+            if self.editor.contact_id != contact_id:  # the user chose to stay with unsaved edits
+                return
+        if self.timeline is None:
+            return
+        if self.timeline.contact_id != contact_id:
+            self._show_timeline(contact_id)
+        self.tabs.setCurrentWidget(self.timeline)
+        self.timeline.focus_quick_log()
 
     def save_contact(self, contact_id: int | None, values: dict) -> bool:
         """Save through the undo stack; False when not saved (invalid, or back to editing)."""
@@ -574,6 +644,7 @@ class ContactsPage(Page):
         if len(ids) == 1 and not busy and Contact.get_or_none(Contact.id == ids[0]) is not None:
             self.editor.load_contact(ids[0])
             self._show_timeline(ids[0])
+        self._update_details()
 
     # remembered state -------------------------------------------------------
     def _sort_changed(self, column: int, order) -> None:
@@ -598,6 +669,7 @@ class ContactsPage(Page):
                 state = self.settings.value(key)
                 if isinstance(state, QByteArray) and not state.isEmpty():
                     target.restoreState(state)
+            self.columns.adopt_header()
             sort = self.settings.value("contacts/sort", "name")
             descending = self.settings.value("contacts/descending", False, type=bool)
             keys = [k for _, k in COLUMNS]

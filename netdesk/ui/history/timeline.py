@@ -43,12 +43,13 @@ from netdesk.services.history.interactions import (
     restore_relationship,
     timeline,
 )
+from netdesk.ui.common.flow_layout import FlowLayout
 from netdesk.ui.common.page import empty_state
 from netdesk.ui.common.privacy_prompt import text_to_save
 from netdesk.ui.common.undo import run_undoable
 from netdesk.ui.history.dialogs import EntryDialog, RelationshipDialog, to_qdate, when_from_date
 
-QUICK_LOG_SHORTCUT = "Ctrl+L"
+QUICK_LOG_SHORTCUT = "Ctrl+L"  # the Contacts and Today pages bind it to focus_quick_log
 KIND_LABELS = {
     "interaction": "Interactions",
     "milestone": "Milestones",
@@ -89,26 +90,33 @@ class TimelineWidget(QWidget):
         self.quick_date = QDateEdit(calendarPopup=True)
         self.quick_date.setDisplayFormat("yyyy-MM-dd")
         self.quick_button = QPushButton("&Log")
-        quick = QHBoxLayout()
-        quick.addWidget(self.quick_summary, 1)
-        quick.addWidget(self.quick_channel)
-        quick.addWidget(self.quick_date)
-        quick.addWidget(self.quick_button)
+        # The line to type in gets the whole width; what, when and Log go under it.
+        self.quick_channel.setToolTip("How you were in touch")
+        self.quick_date.setToolTip("When (today unless you change it)")
+        quick_options = QHBoxLayout()
+        quick_options.addWidget(self.quick_channel)
+        quick_options.addWidget(self.quick_date)
+        quick_options.addStretch(1)
+        quick_options.addWidget(self.quick_button)
+        quick = QVBoxLayout()
+        quick.addWidget(self.quick_summary)
+        quick.addLayout(quick_options)
         self._reset_quick_log()
         self.quick_summary.returnPressed.connect(self.quick_log)
         self.quick_button.clicked.connect(self.quick_log)
-        QShortcut(QKeySequence(QUICK_LOG_SHORTCUT), self, self.focus_quick_log)
 
-        filters = QHBoxLayout()
-        filters.addWidget(QLabel("Show:"))
+        # Flow layouts wrap when the pane is narrow, so the contact list beside it keeps room.
+        kinds = FlowLayout()
         self.filters: dict[str, QToolButton] = {}
         for kind in TIMELINE_KINDS:
             button = QToolButton(text=KIND_LABELS[kind], checkable=True, checked=True)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.toggled.connect(lambda _: self.reload())
             self.filters[kind] = button
-            filters.addWidget(button)
-        filters.addStretch(1)
+            kinds.addWidget(button)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Show:"), 0, Qt.AlignmentFlag.AlignTop)
+        filters.addLayout(kinds, 1)
 
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["When", "Kind", "What", "Details"])
@@ -135,7 +143,7 @@ class TimelineWidget(QWidget):
         remove = QShortcut(QKeySequence.StandardKey.Delete, self.relations, self.remove_relation)
         remove.setContext(Qt.ShortcutContext.WidgetShortcut)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.milestone_button = QPushButton("Add &milestone…")
         self.resource_button = QPushButton("Add &resource…")
         self.relation_button = QPushButton("Add relations&hip…")
@@ -150,7 +158,6 @@ class TimelineWidget(QWidget):
         ):
             button.clicked.connect(slot)
             buttons.addWidget(button)
-        buttons.insertStretch(3, 1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)

@@ -48,10 +48,11 @@ def test_shows_timeline_and_filters(timeline, ana):
     assert timeline.list_stack.currentWidget() is timeline.empty
 
 
-def test_quick_log_with_shortcut_defaults_to_today_email_and_undo(timeline, ana, qtbot, window):
+def test_quick_log_defaults_to_today_email_and_undo(timeline, ana, qtbot, window):
+    """Ctrl+L belongs to the pages (tests/ui/test_contacts_layout.py); it calls focus_quick_log."""
     timeline.set_contact(ana.id)
     timeline.tree.setFocus()
-    qtbot.keyClick(timeline.tree, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    timeline.focus_quick_log()
     assert QApplication.focusWidget() is timeline.quick_summary
     qtbot.keyClicks(timeline.quick_summary, "Sent the sepsis deck")
     qtbot.keyClick(timeline.quick_summary, Qt.Key.Key_Return)
