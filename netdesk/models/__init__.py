@@ -1,6 +1,7 @@
 """Peewee models. Plain Python: nothing here imports Qt."""
 
 from netdesk.models.attendance import EventAttendance
+from netdesk.models.calendar_link import LINK_STATES, CalendarLink
 from netdesk.models.contact import (
     METHOD_KINDS,
     ROLES,
@@ -48,6 +49,7 @@ ALL_MODELS = [
     ImportIssue,
     ImportChange,
     Setting,
+    CalendarLink,
 ]
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "CHANNELS",
     "EVENT_KINDS",
     "INTERACTION_KINDS",
+    "LINK_STATES",
     "METHOD_KINDS",
     "MILESTONE_KINDS",
     "ORIGINS",
@@ -63,6 +66,7 @@ __all__ = [
     "STATUSES",
     "Address",
     "BaseModel",
+    "CalendarLink",
     "Contact",
     "ContactMethod",
     "ContactTag",

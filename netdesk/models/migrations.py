@@ -16,7 +16,7 @@ from peewee import SqliteDatabase
 
 from netdesk.models.search_index import create_search_index
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 _pre_migration_hook: Callable[[SqliteDatabase, int, int], None] | None = None
 
@@ -39,8 +39,36 @@ def _v2_search_index(db: SqliteDatabase) -> None:
     create_search_index(db, populate=True)
 
 
+def _v3_calendar_links(db: SqliteDatabase) -> None:
+    """v3: per-account calendar links; the CalDAV state moves out of ``followup``."""
+    from playhouse.migrate import SqliteMigrator, migrate
+
+    from netdesk.models.calendar_link import CalendarLink
+
+    db.create_tables([CalendarLink], safe=True)
+    if "followup" not in db.get_tables():  # files older than follow-ups get them new
+        return
+    rows = db.execute_sql(
+        "SELECT uid, caldav_href, synced_sequence FROM followup "
+        "WHERE synced_sequence IS NOT NULL AND caldav_href != ''"
+    ).fetchall()
+    for uid, href, sequence in rows:
+        db.execute_sql(
+            "INSERT INTO calendar_link (account, uid, calendar_id, event_id, etag, "
+            "synced_sequence, state, updated_at) VALUES ('caldav', ?, ?, ?, '', ?, 'synced', "
+            "datetime('now'))",
+            (uid, href.rsplit("/", 1)[0] + "/", href, sequence),
+        )
+    migrator = SqliteMigrator(db)
+    migrate(
+        migrator.drop_column("followup", "synced_sequence"),
+        migrator.drop_column("followup", "caldav_href"),
+    )
+
+
 STEPS: dict[int, Callable[[SqliteDatabase], None]] = {
     2: _v2_search_index,
+    3: _v3_calendar_links,
 }
 
 
