@@ -14,6 +14,7 @@ from netdesk.services.progress import NO_PROGRESS, Progress
 from netdesk.services.sync import engine
 from netdesk.services.sync.caldav_provider import CaldavProvider, check_url
 from netdesk.services.sync.engine import SyncResult
+from netdesk.services.sync.keyring_store import delete_secret, load_secret, save_secret
 
 KEYRING_SERVICE = "netdesk-caldav"
 PASSWORD_ENV = "NETDESK_CALDAV_PASSWORD"
@@ -42,16 +43,7 @@ def save_config(url: str, user: str, calendar: str = "") -> None:
 
 def get_password(user: str) -> str:
     """NETDESK_CALDAV_PASSWORD if set, else the keyring entry for ``user``."""
-    password = os.environ.get(PASSWORD_ENV)
-    if password:
-        return password
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        password = keyring.get_password(KEYRING_SERVICE, user)
-    except KeyringError as exc:
-        raise UserError(f"The system keyring could not be read ({exc}).") from None
+    password = os.environ.get(PASSWORD_ENV) or load_secret(KEYRING_SERVICE, user)
     if not password:
         raise UserError(
             f"No CalDAV password for {user!r}: save it in Settings (system keyring) "
@@ -62,34 +54,12 @@ def get_password(user: str) -> str:
 
 def store_password(user: str, password: str) -> None:
     """Save to the system keyring, and check it was really kept."""
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        keyring.set_password(KEYRING_SERVICE, user, password)
-        kept = keyring.get_password(KEYRING_SERVICE, user) == password
-    except KeyringError as exc:
-        raise UserError(
-            f"The system keyring refused the password ({exc}). Set {PASSWORD_ENV} instead."
-        ) from None
-    if not kept:  # e.g. the "null" backend accepts and forgets
-        raise UserError(
-            f"The system keyring did not keep the password (is a keyring service running?). "
-            f"Set {PASSWORD_ENV} instead."
-        )
+    save_secret(KEYRING_SERVICE, user, password, f"Set {PASSWORD_ENV} instead.", "password")
 
 
 def forget_password(user: str) -> None:
     """Remove the keyring entry (Sign out); nothing to do if there was none."""
-    import keyring
-    from keyring.errors import KeyringError, PasswordDeleteError
-
-    try:
-        keyring.delete_password(KEYRING_SERVICE, user)
-    except PasswordDeleteError:
-        pass
-    except KeyringError as exc:
-        raise UserError(f"The system keyring could not be changed ({exc}).") from None
+    delete_secret(KEYRING_SERVICE, user)
 
 
 def configured_provider(**kwargs) -> CaldavProvider:

@@ -1,0 +1,125 @@
+"""The calendar accounts a user can connect, their settings, and their providers.
+
+Settings (database, as JSON, never secrets): which calendar each account uses, the
+Microsoft app registration (client id, tenant) and the service endpoints, which an
+administrator can point at a national cloud and the tests at a local stand-in.
+Tokens and passwords are in the keyring (``tokens``, ``caldav_sync``).
+"""
+
+from dataclasses import dataclass
+
+from netdesk.errors import InputError, UserError
+from netdesk.models import get_setting, set_setting
+from netdesk.services.sync.engine import CalendarProvider
+from netdesk.services.sync.tokens import MICROSOFT_LOGIN, MicrosoftConfig
+
+ACCOUNTS = ("caldav", "microsoft", "google")
+LABELS = {"caldav": "CalDAV", "microsoft": "Microsoft 365 / Outlook.com", "google": "Google"}
+GRAPH_URL = "https://graph.microsoft.com/v1.0"
+
+
+def check_account(name: str) -> str:
+    if name not in ACCOUNTS:
+        raise InputError(f"{name!r} is not one of: {', '.join(ACCOUNTS)}.")
+    return name
+
+
+def microsoft_config() -> MicrosoftConfig:
+    return MicrosoftConfig(
+        client_id=get_setting("microsoft.client_id", "") or "",
+        tenant=get_setting("microsoft.tenant", "") or "common",
+        authority_host=get_setting("microsoft.authority_host", "") or MICROSOFT_LOGIN,
+    )
+
+
+def save_microsoft_config(client_id: str, tenant: str = "common") -> None:
+    tenant = tenant.strip() or "common"
+    if "/" in tenant or " " in tenant:
+        raise InputError(
+            f"Tenant {tenant!r} is not 'organizations', 'consumers', 'common', a domain "
+            "or a tenant id."
+        )
+    set_setting("microsoft.client_id", client_id.strip())
+    set_setting("microsoft.tenant", tenant)
+
+
+def chosen_calendar(account: str) -> tuple[str, str]:
+    """(calendar id, name) picked for ``account``; ("", "") means the default calendar."""
+    return (
+        get_setting(f"{account}.calendar_id", "") or "",
+        get_setting(f"{account}.calendar_name", "") or "",
+    )
+
+
+def choose_calendar(account: str, calendar_id: str, name: str) -> None:
+    set_setting(f"{account}.calendar_id", calendar_id)
+    set_setting(f"{account}.calendar_name", name)
+
+
+@dataclass
+class AccountStatus:
+    account: str
+    label: str
+    connected: bool
+    detail: str  # who is signed in and which calendar, or what to do
+
+
+def account_status(account: str) -> AccountStatus:
+    """What Settings › Calendars and ``netdesk calendars`` show; touches no network."""
+    from netdesk.services.sync.engine import last_run_note
+
+    label = LABELS[account]
+    note = last_run_note(account)
+    if account == "caldav":
+        from netdesk.services import caldav_sync
+
+        url, user, calendar = caldav_sync.load_config()
+        if not url:
+            return AccountStatus(account, label, False, "not set up")
+        detail = f"{user} at {url}, calendar {calendar or '(the first)'}"
+        return AccountStatus(account, label, True, detail + (f"; {note}" if note else ""))
+    _, name = chosen_calendar(account)
+    calendar = f"calendar {name!r}" if name else "the default calendar"
+    if account == "microsoft":
+        who = get_setting("microsoft.username", "") or ""
+    else:
+        from netdesk.services.sync.tokens import google_signed_in
+
+        who = "signed in" if google_signed_in() else ""
+    if not who:
+        return AccountStatus(account, label, False, "not signed in")
+    detail = f"{who}, {calendar}" + (f"; {note}" if note else "")
+    return AccountStatus(account, label, True, detail)
+
+
+def provider_for(account: str, *, sleep=None) -> CalendarProvider:
+    """The configured provider for ``account``; UserError says what is missing."""
+    check_account(account)
+    if account == "caldav":
+        from netdesk.services import caldav_sync
+
+        return caldav_sync.configured_provider()
+    calendar_id, _ = chosen_calendar(account)
+    if account == "microsoft":
+        from netdesk.services.sync.graph import GraphProvider
+        from netdesk.services.sync.tokens import MicrosoftSignIn
+
+        signin = MicrosoftSignIn(microsoft_config())
+        base = get_setting("microsoft.graph_url", "") or GRAPH_URL
+        return GraphProvider(signin, calendar_id, base_url=base)
+    from netdesk.services.sync.google import GoogleProvider
+
+    endpoint = get_setting("google.api_endpoint", "") or None
+    return GoogleProvider(calendar_id, api_endpoint=endpoint)
+
+
+def connected_accounts() -> list[str]:
+    return [a for a in ACCOUNTS if account_status(a).connected]
+
+
+def require_connected(account: str) -> None:
+    if not account_status(account).connected:
+        raise UserError(
+            f"{LABELS[account]} is not connected: Settings › Calendars, or "
+            f"netdesk calendar-signin {account}."
+        )
