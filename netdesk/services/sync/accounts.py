@@ -6,6 +6,7 @@ administrator can point at a national cloud and the tests at a local stand-in.
 Tokens and passwords are in the keyring (``tokens``, ``caldav_sync``).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from netdesk.errors import InputError, UserError
@@ -123,3 +124,58 @@ def require_connected(account: str) -> None:
             f"{LABELS[account]} is not connected: Settings › Calendars, or "
             f"netdesk calendar-signin {account}."
         )
+
+
+def microsoft_sign_in(show: Callable[[str], None], should_stop=lambda: False) -> str:
+    """Device-code sign-in: ``show`` gets the "open … and enter the code …" text."""
+    from netdesk.services.sync.tokens import MicrosoftSignIn
+
+    signin = MicrosoftSignIn(microsoft_config())
+    flow = signin.start_device_flow()
+    show(flow["message"])
+    user = signin.finish_device_flow(flow, should_stop)
+    set_setting("microsoft.username", user)
+    return user
+
+
+def microsoft_sign_in_browser() -> str:
+    """Interactive sign-in in the system browser (a desktop session is needed)."""
+    from netdesk.services.sync.tokens import MicrosoftSignIn
+
+    user = MicrosoftSignIn(microsoft_config()).sign_in_interactive()
+    set_setting("microsoft.username", user)
+    return user
+
+
+def sign_out(account: str) -> str:
+    """Forget the account's secrets (revoking where the provider allows) and its links."""
+    from netdesk.services.sync.engine import forget_account
+
+    check_account(account)
+    if account == "caldav":
+        from netdesk.services import caldav_sync
+
+        _, user, _ = caldav_sync.load_config()
+        if user:
+            caldav_sync.forget_password(user)
+        set_setting("caldav.url", "")
+        note = "CalDAV password removed from the keyring."
+    elif account == "microsoft":
+        from netdesk.services.sync.tokens import MicrosoftSignIn
+
+        config = microsoft_config()
+        if config.client_id:
+            MicrosoftSignIn(config).sign_out()
+        set_setting("microsoft.username", "")
+        note = (
+            "Signed out of Microsoft; the tokens were removed from the keyring. Microsoft "
+            "offers no revocation to desktop apps: remove netdesk at myaccount.microsoft.com "
+            "› Privacy › Apps and services to withdraw consent."
+        )
+    else:
+        from netdesk.services.sync.tokens import GOOGLE_REVOKE, google_sign_out
+
+        note = google_sign_out(get_setting("google.revoke_uri", "") or GOOGLE_REVOKE)
+    forget_account(account)
+    choose_calendar(account, "", "")
+    return note

@@ -1,0 +1,37 @@
+"""pytest fixtures for the calendar stand-ins (imported by the tests that use them)."""
+
+import pytest
+
+from netdesk.models import set_setting
+from tests.standins import memory_keyring
+from tests.standins.microsoft import MicrosoftStandIn
+from tests.standins.server import make_tls_files
+
+
+@pytest.fixture
+def kept_secrets():
+    """A keyring that remembers (in memory), restored to the suite's null backend after."""
+    import keyring
+
+    before = keyring.get_keyring()
+    backend = memory_keyring.install()
+    yield backend
+    keyring.set_keyring(before)
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory):
+    return make_tls_files(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def microsoft(tls_files, monkeypatch, db, kept_secrets):
+    """The Microsoft stand-in, with netdesk's settings pointing at it (tenant "organizations")."""
+    server = MicrosoftStandIn(tls_files)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_files[0]))  # trust its certificate
+    set_setting("microsoft.client_id", server.client_id)
+    set_setting("microsoft.tenant", "organizations")
+    set_setting("microsoft.authority_host", server.url)
+    set_setting("microsoft.graph_url", server.url + "/v1.0")
+    yield server
+    server.close()
