@@ -16,7 +16,6 @@ from netdesk.services.followups import (
 )
 from netdesk.services.sync import accounts, engine
 from netdesk.services.sync.engine import SignInAgain, link_for
-from tests.standins.fixtures import kept_secrets, microsoft, tls_files  # noqa: F401
 
 SIGNED_IN_AT = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
