@@ -175,7 +175,10 @@ def sign_out(account: str) -> str:
     else:
         from netdesk.services.sync.tokens import GOOGLE_REVOKE, google_sign_out
 
+        from netdesk.models import Setting
+
         note = google_sign_out(get_setting("google.revoke_uri", "") or GOOGLE_REVOKE)
+        Setting.delete().where(Setting.key.startswith("google.sync_token.")).execute()
     forget_account(account)
     choose_calendar(account, "", "")
     return note

@@ -71,6 +71,7 @@ class GoogleProvider(CalendarProvider):
         self.api_endpoint = api_endpoint
         self._service = None
         self._creds = None
+        self._undelete: set[str] = set()
 
     def _api(self):
         if self._service is None:
@@ -175,10 +176,18 @@ class GoogleProvider(CalendarProvider):
         )
 
     def find(self, item: EventData) -> RemoteRef | None:
-        answer = self._run(self._api().events().list(calendarId=self.calendar_id, iCalUID=item.uid))
-        found = [e for e in answer.get("items", []) if e.get("status") != "cancelled"]
+        """The event with this iCalUID; a deleted one is brought back by the next update
+        (inserting its iCalUID again would be refused as a duplicate)."""
+        answer = self._run(
+            self._api()
+            .events()
+            .list(calendarId=self.calendar_id, iCalUID=item.uid, showDeleted=True)
+        )
+        found = sorted(answer.get("items", []), key=lambda e: e.get("status") == "cancelled")
         if not found:
             return None
+        if found[0].get("status") == "cancelled":
+            self._undelete.add(found[0]["id"])
         return RemoteRef(self.calendar_id, found[0]["id"], found[0].get("etag", ""))
 
     def create(self, item: EventData) -> RemoteRef:
@@ -189,6 +198,8 @@ class GoogleProvider(CalendarProvider):
     def update(self, ref: RemoteRef, item: EventData) -> RemoteRef:
         events = self._api().events()
         body = event_body(item)
+        if ref.event_id in self._undelete:
+            body["status"] = "confirmed"
         args = {"calendarId": ref.calendar_id, "eventId": ref.event_id}
         try:
             done = self._run(events.patch(**args, body=body), event=True, if_match=ref.etag)

@@ -262,9 +262,17 @@ def google_credentials():
     from google.oauth2.credentials import Credentials
 
     try:
-        return Credentials.from_authorized_user_info(json.loads(stored), GOOGLE_SCOPES)
+        info = json.loads(stored)
+        creds = Credentials.from_authorized_user_info(info, GOOGLE_SCOPES)
     except (ValueError, KeyError):
         raise SignInAgain("The stored Google sign-in is unreadable: sign in again.") from None
+    if not info.get("token_uri"):
+        return creds
+    # from_authorized_user_info resets the token URI to Google's; keep the client config's
+    # (the copy drops the access token and its expiry, so they are carried over)
+    copy = creds.with_token_uri(info["token_uri"])
+    copy.token, copy.expiry = creds.token, creds.expiry
+    return copy
 
 
 def save_google_credentials(creds) -> None:
