@@ -117,9 +117,8 @@ def check_value(value, spec: dict, where: str) -> None:
     elif kind == "integer":
         if not isinstance(value, int) or isinstance(value, bool):
             raise Invalid(f"Invalid value at '{where}': an integer is expected.")
-    elif kind == "boolean":
-        if not isinstance(value, bool):
-            raise Invalid(f"Invalid value at '{where}': a boolean is expected.")
+    elif kind == "boolean" and not isinstance(value, bool):
+        raise Invalid(f"Invalid value at '{where}': a boolean is expected.")
 
 
 def check_parameters(method: dict, request: Request, path_args: dict) -> None:
@@ -291,12 +290,14 @@ class GoogleStandIn(StandIn):
                 "UNAUTHENTICATED",
             )
         relative = request.path[len(SERVICE_PATH) :]
-        for http_method, regex, method, name in METHODS:
-            m = regex.match(relative)
-            if m and http_method == request.method:
-                break
-        else:
+        found = [
+            (regex.match(relative), method, name)
+            for http_method, regex, method, name in METHODS
+            if http_method == request.method and regex.match(relative)
+        ]
+        if not found:
             return google_error(404, "notFound", f"No such method: {request.method} {relative}")
+        m, method, name = found[0]
         from urllib.parse import unquote
 
         args = {k: unquote(v) for k, v in m.groupdict().items()}

@@ -173,9 +173,8 @@ def sign_out(account: str) -> str:
             "› Privacy › Apps and services to withdraw consent."
         )
     else:
-        from netdesk.services.sync.tokens import GOOGLE_REVOKE, google_sign_out
-
         from netdesk.models import Setting
+        from netdesk.services.sync.tokens import GOOGLE_REVOKE, google_sign_out
 
         note = google_sign_out(get_setting("google.revoke_uri", "") or GOOGLE_REVOKE)
         Setting.delete().where(Setting.key.startswith("google.sync_token.")).execute()
