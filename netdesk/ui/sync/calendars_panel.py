@@ -29,7 +29,6 @@ from netdesk.services.sync import accounts, engine, tokens
 from netdesk.ui.messages import error_text
 from netdesk.ui.workers import run_task
 
-
 HINTS = {
     "caldav": "enter the URL, user and password above, then Save or Test connection",
     "microsoft": "enter your organisation's Microsoft app ID below, then Sign in",
