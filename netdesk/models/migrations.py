@@ -46,10 +46,13 @@ def _v3_calendar_links(db: SqliteDatabase) -> None:
     from netdesk.models.calendar_link import CalendarLink
 
     db.create_tables([CalendarLink], safe=True)
-    if "followup" not in db.get_tables():  # files older than follow-ups get them new
+    if "follow_up" not in db.get_tables():  # files older than follow-ups get them new
+        return
+    columns = {c.name for c in db.get_columns("follow_up")}
+    if not {"synced_sequence", "caldav_href"} <= columns:
         return
     rows = db.execute_sql(
-        "SELECT uid, caldav_href, synced_sequence FROM followup "
+        "SELECT uid, caldav_href, synced_sequence FROM follow_up "
         "WHERE synced_sequence IS NOT NULL AND caldav_href != ''"
     ).fetchall()
     for uid, href, sequence in rows:
@@ -61,8 +64,8 @@ def _v3_calendar_links(db: SqliteDatabase) -> None:
         )
     migrator = SqliteMigrator(db)
     migrate(
-        migrator.drop_column("followup", "synced_sequence"),
-        migrator.drop_column("followup", "caldav_href"),
+        migrator.drop_column("follow_up", "synced_sequence"),
+        migrator.drop_column("follow_up", "caldav_href"),
     )
 
 

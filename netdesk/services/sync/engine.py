@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
-from netdesk.errors import UserError
+from netdesk.errors import InputError, UserError
 from netdesk.models import CalendarLink, FollowUp, get_setting, utcnow
 from netdesk.services.followups import OPEN_STATUSES
 from netdesk.services.ics import (
@@ -313,7 +313,7 @@ def sync(
         progress.step(i, total, f"Sending follow-up {i + 1} of {len(todo)}…")
         try:
             _push(provider, item, links.get(item.uid), calendar_id, result, sleep, recreate_deleted)
-        except EventRefused as exc:
+        except (EventRefused, InputError) as exc:  # this one event; the others can go
             result.failed.append(f"{item.followup.title} (#{item.followup.id}): {exc}")
 
     for j, link in enumerate(orphans):

@@ -5,25 +5,16 @@ names only in some places, so events are sent with the Windows name. The table i
 CLDR's windowsZones mapping as shipped by tzlocal (``tzlocal.windows_tz``).
 """
 
-from zoneinfo import ZoneInfo
-
 from netdesk.errors import InputError
 
 
 def windows_zone(iana: str) -> str:
-    """ "America/New_York" -> "Eastern Standard Time"; UTC and unknown links resolved."""
+    """ "America/New_York" -> "Eastern Standard Time" (CLDR also lists the old links)."""
     from tzlocal.windows_tz import tz_win
 
     if iana in ("", "UTC", "Etc/UTC", "GMT", "Etc/GMT"):
         return "UTC"
     name = tz_win.get(iana)
-    if name:
-        return name
-    try:
-        key = ZoneInfo(iana).key
-    except (ValueError, OSError):
-        key = ""
-    name = tz_win.get(key)
     if not name:
         raise InputError(
             f"Time zone {iana!r} has no Windows equivalent that Outlook knows; "
