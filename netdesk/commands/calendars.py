@@ -46,6 +46,17 @@ def register(subparsers) -> None:
         help="Microsoft: organizations, consumers, common (default) or your tenant id",
     )
     i.add_argument(
+        "--authority-host",
+        metavar="URL",
+        help="Microsoft: sign-in service of a national cloud (saved), e.g. "
+        "https://login.microsoftonline.us",
+    )
+    i.add_argument(
+        "--graph-url",
+        metavar="URL",
+        help="Microsoft: Graph of a national cloud (saved), e.g. https://graph.microsoft.us/v1.0",
+    )
+    i.add_argument(
         "--browser",
         action="store_true",
         help="Microsoft: sign in in the browser instead of with a device code",
@@ -138,6 +149,7 @@ def sign_in(args) -> int:
             accounts.save_microsoft_config(
                 args.client_id or config.client_id, args.tenant or config.tenant
             )
+            accounts.save_microsoft_endpoints(args.authority_host, args.graph_url)
         if args.browser:
             user = accounts.microsoft_sign_in_browser()
         else:

@@ -44,6 +44,18 @@ def save_microsoft_config(client_id: str, tenant: str = "common") -> None:
     set_setting("microsoft.tenant", tenant)
 
 
+def save_microsoft_endpoints(authority_host: str | None, graph_url: str | None) -> None:
+    """National clouds (US Government, China) use other hosts; None keeps what is set."""
+    from netdesk.services.sync.graph import check_base_url
+
+    if authority_host is not None:
+        if not authority_host.startswith("https://"):
+            raise InputError(f"{authority_host} is not an https:// sign-in address.")
+        set_setting("microsoft.authority_host", authority_host.rstrip("/"))
+    if graph_url is not None:
+        set_setting("microsoft.graph_url", check_base_url(graph_url))
+
+
 def chosen_calendar(account: str) -> tuple[str, str]:
     """(calendar id, name) picked for ``account``; ("", "") means the default calendar."""
     return (
