@@ -7,6 +7,7 @@ quiet (no progress dialog) and report in the status bar; one at a time.
 
 from PySide6.QtCore import QObject, QTimer
 
+from netdesk.errors import UserError
 from netdesk.models import get_setting
 from netdesk.ui.messages import error_text
 from netdesk.ui.workers import run_task
@@ -43,10 +44,13 @@ class AutoSync(QObject):
         from netdesk.services.sync import accounts, engine
 
         def sync_all(progress) -> list[str]:
-            return [
-                engine.sync(accounts.provider_for(name), progress).summary()
-                for name in accounts.connected_accounts()
-            ]
+            lines = []
+            for name in accounts.connected_accounts():  # one account's trouble stops no other
+                try:
+                    lines.append(engine.sync(accounts.provider_for(name), progress).summary())
+                except UserError as exc:
+                    lines.append(f"{accounts.LABELS[name]}: {exc}")
+            return lines
 
         self.running = True
         self.task = run_task(
