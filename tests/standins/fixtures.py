@@ -70,6 +70,8 @@ def google(db, kept_secrets, tls_files, monkeypatch):
     monkeypatch.setenv("HTTPLIB2_CA_CERTS", str(tls_files[0]))  # httplib2 (API, refresh)
     set_setting("google.api_endpoint", server.api_endpoint)
     set_setting("google.revoke_uri", server.url + "/revoke")
+    set_setting("google.auth_uri", server.url + "/auth")  # for a client typed in, not a file
+    set_setting("google.token_uri", server.url + "/token")
     server.browser = StandInBrowser(tls_files[0])
     webbrowser.register("netdesk-standin", None, server.browser)
     yield server

@@ -105,3 +105,24 @@ def test_device_code_is_shown_and_sign_in_can_be_cancelled(window, qtbot, micros
     cancel.click()
     qtbot.waitUntil(lambda: "not completed" in panel.status.text(), timeout=15000)
     assert not panel.rows["microsoft"].sync.isEnabled()
+
+
+def test_google_sign_in_with_a_typed_client_then_sync(window, qtbot, google, monkeypatch):
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "get", lambda using=None: google.browser)
+    create_followup(create_contact(name="Ana Silva"), date(2026, 12, 1), "Call back")
+    dialog, panel = open_calendars(window)
+    row = panel.rows["google"]
+    row.sign_in.click()
+    assert "Give the Google OAuth client" in panel.status.text()
+    panel.google_id.setText(google.CLIENT_ID)
+    panel.google_secret.setText(google.CLIENT_SECRET)
+    row.sign_in.click()
+    qtbot.waitUntil(lambda: row.calendar.count() == 2 and row.sync.isEnabled(), timeout=15000)
+    assert row.calendar.currentText() == "ana@example.org"  # the primary calendar
+    assert google.browser.opened and "code_challenge=" in google.browser.opened[0]
+    row.sync.click()
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=15000)
+    assert panel.status.text().startswith("Google sync: 1 new")
+    assert len(google.of_uid()) == 1

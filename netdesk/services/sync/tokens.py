@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from netdesk.errors import InputError, UserError
+from netdesk.models import get_setting
 from netdesk.services.sync.engine import SignInAgain
 from netdesk.services.sync.keyring_store import delete_secret, load_secret, save_secret
 
@@ -25,6 +26,8 @@ GOOGLE_SCOPES = [
 ]
 MICROSOFT_LOGIN = "https://login.microsoftonline.com"
 GOOGLE_REVOKE = "https://oauth2.googleapis.com/revoke"
+GOOGLE_AUTH = "https://accounts.google.com/o/oauth2/auth"
+GOOGLE_TOKEN = "https://oauth2.googleapis.com/token"
 
 
 # --- Microsoft -----------------------------------------------------------------------
@@ -216,8 +219,8 @@ def google_client_config(
         "installed": {
             "client_id": client_id.strip(),
             "client_secret": client_secret.strip(),
-            "auth_uri": "https://accounts.google.com/o/oauth2/auth",
-            "token_uri": "https://oauth2.googleapis.com/token",
+            "auth_uri": get_setting("google.auth_uri", "") or GOOGLE_AUTH,
+            "token_uri": get_setting("google.token_uri", "") or GOOGLE_TOKEN,
             "redirect_uris": ["http://localhost"],
         }
     }

@@ -32,7 +32,8 @@ from netdesk.ui.workers import run_task
 HINTS = {
     "caldav": "enter the URL, user and password above, then Save or Test connection",
     "microsoft": "enter your organisation's Microsoft app ID below, then Sign in",
-    "google": "choose your organisation's client_secret.json below, then Sign in",
+    "google": "choose your organisation's client_secret.json (or type its ID and secret) "
+    "below, then Sign in",
 }
 
 
@@ -110,6 +111,17 @@ class CalendarsPanel(QWidget):
         label = QLabel("&Google client:")
         label.setBuddy(self.client_file)
         form.addRow(label, file_row)
+        typed = QHBoxLayout()
+        self.google_id = QLineEdit()
+        self.google_id.setPlaceholderText("or its client ID…")
+        self.google_id.setAccessibleName("Google OAuth client ID")
+        self.google_secret = QLineEdit()
+        self.google_secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.google_secret.setPlaceholderText("…and client secret (kept in the keyring)")
+        self.google_secret.setAccessibleName("Google OAuth client secret")
+        typed.addWidget(self.google_id)
+        typed.addWidget(self.google_secret)
+        form.addRow("", typed)
         layout.addWidget(apps)
 
         self.auto_sync = QCheckBox("Sync &automatically when netdesk starts and after each change")
@@ -211,7 +223,11 @@ class CalendarsPanel(QWidget):
                         )
 
             else:
-                config = tokens.google_client_config(self.client_file.text().strip() or None)
+                config = tokens.google_client_config(
+                    self.client_file.text().strip() or None,
+                    self.google_id.text(),
+                    self.google_secret.text(),
+                )
 
                 def fn(progress):
                     progress.step(0, 0, "Sign in to Google in the browser window that opened…")
