@@ -281,3 +281,24 @@ def test_sign_out_removes_tokens_and_links(microsoft, followups, kept_secrets):
     assert not accounts.account_status("microsoft").connected
     with pytest.raises(SignInAgain, match="Not signed in"):
         run()
+
+
+def test_event_edited_in_outlook_is_overwritten_and_test_says_where(microsoft, followups):
+    _, timed, _ = followups
+    sign_in(microsoft)
+    with time_machine.travel(SIGNED_IN_AT, tick=False):
+        provider = accounts.provider_for("microsoft")
+        assert provider.describe() == (
+            "Signed in as ana.silva@stmarys.example; follow-ups will go to calendar 'Calendar'."
+        )
+        run()
+        event = microsoft.events[link_for("microsoft", timed.uid).event_id]
+        event["subject"] = "edited in Outlook"
+        event["@odata.etag"] = microsoft._etag(event)  # the user's edit changed the etag
+        reschedule_followup(FollowUp.get_by_id(timed.id), date(2026, 12, 8), time(9, 0))
+        assert run().updated == 1
+    statuses = [r for r in microsoft.log if r.method == "PATCH"]
+    assert len(statuses) == 2  # refused once (412), then sent with the fresh etag
+    assert event["subject"].startswith("Follow up") and event["start"]["dateTime"].startswith(
+        "2026-12-08"
+    )
