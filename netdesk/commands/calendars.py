@@ -86,8 +86,8 @@ def list_calendars(args) -> int:
         for r in [] if args.json else rows:
             print(f"{r.account}\t{'connected' if r.connected else '-'}\t{r.label}: {r.detail}")
         return 0
-    provider = accounts.provider_for(args.account)
-    found = provider.calendars()
+    accounts.require_connected(args.account)
+    found = accounts.provider_for(args.account).calendars()
     chosen, _ = accounts.chosen_calendar(args.account)
     if args.use:
         match = [c for c in found if args.use in (c.id, c.name)]
