@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.datagen import populate  # noqa: E402
 from netdesk.models import close_database, open_database  # noqa: E402
-from netdesk.services import backup as backups  # noqa: E402
+from netdesk.services.data import backup as backups  # noqa: E402
 
 
 def timed(label: str, fn, repeat: int = 3) -> float:

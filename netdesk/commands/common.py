@@ -60,7 +60,7 @@ def open_cli_database(args: argparse.Namespace):
     exists, one online copy the first time a day (see docs/your-data.md).
     """
     from netdesk.models.migrations import MigrationError
-    from netdesk.services import backup
+    from netdesk.services.data import backup
 
     path = resolve_db_path(args.db)
     backup.install_pre_migration_backup()

@@ -51,7 +51,7 @@ def open_with_passphrase(path: Path, parent: QWidget | None = None, ask=ask_pass
     Returns the database, or None when the user gave up. Raises UserError otherwise.
     """
     from netdesk.models.migrations import MigrationError
-    from netdesk.services.backup import install_pre_migration_backup
+    from netdesk.services.data.backup import install_pre_migration_backup
 
     install_pre_migration_backup()
     try:
@@ -80,8 +80,8 @@ def open_with_passphrase(path: Path, parent: QWidget | None = None, ask=ask_pass
 
 def start_auto_backup(window) -> None:
     """The daily copy on a worker; the status bar says if it failed."""
-    from netdesk.services.backup import auto_backup
-    from netdesk.ui.workers import run_task
+    from netdesk.services.data.backup import auto_backup
+    from netdesk.ui.common.workers import run_task
 
     def done(path):
         if path is not None:

@@ -13,8 +13,8 @@ from netdesk.cli import main
 from netdesk.errors import InputError, UserError
 from netdesk.models import Contact, close_database, database, open_database
 from netdesk.models.migrations import CURRENT_VERSION
-from netdesk.services import backup as backups
-from netdesk.services.contacts import create_contact
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.data import backup as backups
 
 
 def names_in(path: Path) -> list[str]:
@@ -36,7 +36,7 @@ def integrity(path: Path) -> str:
 WRITER = r"""
 import sys
 from netdesk.models import open_database, database
-from netdesk.services.contacts import create_contact
+from netdesk.services.contacts.records import create_contact
 open_database(sys.argv[1])
 batch = 0
 while True:

@@ -71,7 +71,7 @@ def _spawn(script: str, *args, env) -> subprocess.Popen:
 def test_cli_processes_and_a_lock_holder_write_concurrently_without_errors(db, db_path, cli_env):
     env = dict(cli_env, NETDESK_NO_AUTO_BACKUP="1")
     set_setting("seed", 1)
-    from netdesk.services.contacts import create_contact
+    from netdesk.services.contacts.records import create_contact
 
     create_contact(name="Seed", organization="Shared Org")
     holder = _spawn(HOLDER, db_path, 12, env=env)

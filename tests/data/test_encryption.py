@@ -15,9 +15,9 @@ from netdesk.models.encryption import (
     encryption_available,
     is_encrypted_file,
 )
-from netdesk.services import backup as backups
-from netdesk.services.contacts import create_contact
-from netdesk.services.encrypt import decrypt_database, encrypt_database
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.data import backup as backups
+from netdesk.services.data.encrypt import decrypt_database, encrypt_database
 
 pytestmark = pytest.mark.skipif(not encryption_available(), reason="sqlcipher3 not installed")
 
@@ -73,7 +73,7 @@ def test_restore_of_an_encrypted_backup(encrypted, tmp_path):
 
 
 def test_encrypt_then_decrypt_keeps_every_row_and_the_search_index(tmp_path):
-    from netdesk.services.search import search_contacts
+    from netdesk.services.contacts.search import search_contacts
 
     path = tmp_path / "plain.sqlite3"
     open_database(path)

@@ -9,7 +9,7 @@ import pytest
 
 from netdesk.cli import build_parser, main
 
-ROOT = Path(__file__).resolve().parent.parent / "netdesk"
+ROOT = Path(__file__).resolve().parents[2] / "netdesk"
 
 
 @pytest.fixture

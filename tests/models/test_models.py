@@ -34,7 +34,7 @@ def test_v1_file_upgrades_without_data_loss(tmp_path, fixtures):
     assert names == ["Ana Silva", "Ben Okafor", "Zoë Müller"]
     assert Organization.get().name == "Hôpital Saint-Éloi"
     # the v2 search index was populated from the old rows
-    from netdesk.services.search import search_contacts
+    from netdesk.services.contacts.search import search_contacts
 
     assert [c.family_name for c in search_contacts("zoe")] == ["Müller"]
     assert [c.family_name for c in search_contacts("eloi")] != []
@@ -53,7 +53,7 @@ def test_failed_migration_leaves_file_untouched(tmp_path, fixtures, monkeypatch)
         raise RuntimeError("disk on fire")
 
     monkeypatch.setitem(migrations.STEPS, 2, broken)
-    from netdesk.services.backup import install_pre_migration_backup
+    from netdesk.services.data.backup import install_pre_migration_backup
 
     install_pre_migration_backup()
     with pytest.raises(MigrationError, match="left as it was"):

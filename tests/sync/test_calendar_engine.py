@@ -10,8 +10,8 @@ import time_machine
 
 from netdesk.errors import InputError, UserError
 from netdesk.models import CalendarLink, close_database, open_database, set_setting
-from netdesk.services.contacts import create_contact
-from netdesk.services.followups import cancel_followup, create_followup
+from netdesk.services.calendar.followups import cancel_followup, create_followup
+from netdesk.services.contacts.records import create_contact
 from netdesk.services.sync.engine import (
     MAX_WAIT_SECONDS,
     RetryLater,

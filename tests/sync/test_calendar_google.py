@@ -8,8 +8,12 @@ import time_machine
 
 from netdesk.errors import UserError
 from netdesk.models import CalendarLink, FollowUp
-from netdesk.services.contacts import create_contact, delete_contacts
-from netdesk.services.followups import complete_followup, create_followup, reschedule_followup
+from netdesk.services.calendar.followups import (
+    complete_followup,
+    create_followup,
+    reschedule_followup,
+)
+from netdesk.services.contacts.records import create_contact, delete_contacts
 from netdesk.services.sync import accounts, engine, tokens
 from netdesk.services.sync.engine import SignInAgain, link_for
 

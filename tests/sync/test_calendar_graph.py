@@ -7,13 +7,13 @@ import time_machine
 
 from netdesk.errors import UserError
 from netdesk.models import CalendarLink, FollowUp, get_setting
-from netdesk.services.contacts import create_contact, delete_contacts
-from netdesk.services.followups import (
+from netdesk.services.calendar.followups import (
     cancel_followup,
     complete_followup,
     create_followup,
     reschedule_followup,
 )
+from netdesk.services.contacts.records import create_contact, delete_contacts
 from netdesk.services.sync import accounts, engine
 from netdesk.services.sync.engine import SignInAgain, link_for
 

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, time
 import time_machine
 
 from netdesk.cli import main
-from netdesk.services.contacts import create_contact
-from netdesk.services.followups import create_followup
+from netdesk.services.calendar.followups import create_followup
+from netdesk.services.contacts.records import create_contact
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 

@@ -84,7 +84,7 @@ def account_status(account: str) -> AccountStatus:
     label = LABELS[account]
     note = last_run_note(account)
     if account == "caldav":
-        from netdesk.services import caldav_sync
+        from netdesk.services.sync import caldav_push as caldav_sync
 
         url, user, calendar = caldav_sync.load_config()
         if not url:
@@ -109,7 +109,7 @@ def provider_for(account: str, *, sleep=None) -> CalendarProvider:
     """The configured provider for ``account``; UserError says what is missing."""
     check_account(account)
     if account == "caldav":
-        from netdesk.services import caldav_sync
+        from netdesk.services.sync import caldav_push as caldav_sync
 
         return caldav_sync.configured_provider()
     calendar_id, _ = chosen_calendar(account)
@@ -165,7 +165,7 @@ def sign_out(account: str) -> str:
 
     check_account(account)
     if account == "caldav":
-        from netdesk.services import caldav_sync
+        from netdesk.services.sync import caldav_push as caldav_sync
 
         _, user, _ = caldav_sync.load_config()
         if user:

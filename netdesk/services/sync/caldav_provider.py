@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from netdesk.errors import InputError, UserError
 from netdesk.models import get_setting
-from netdesk.services.ics import DEFAULT_ALARM_MINUTES, build_calendar
+from netdesk.services.calendar.ics import DEFAULT_ALARM_MINUTES, build_calendar
 from netdesk.services.sync.engine import (
     CalendarInfo,
     CalendarProvider,

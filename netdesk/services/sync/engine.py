@@ -24,8 +24,8 @@ from typing import TypeVar
 
 from netdesk.errors import InputError, UserError
 from netdesk.models import CalendarLink, FollowUp, get_setting, utcnow
-from netdesk.services.followups import OPEN_STATUSES
-from netdesk.services.ics import (
+from netdesk.services.calendar.followups import OPEN_STATUSES
+from netdesk.services.calendar.ics import (
     DEFAULT_ALARM_MINUTES,
     ORIGIN_CATEGORIES,
     description_for,

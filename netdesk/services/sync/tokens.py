@@ -195,7 +195,7 @@ def google_client_config(
 ) -> dict:
     """The "installed" OAuth client: from the organisation's client_secret.json, or typed in."""
     if path:
-        from netdesk.services.textfile import check_file
+        from netdesk.services.importing.textfile import check_file
 
         file = check_file(path)
         if file.stat().st_size > 64 * 1024:

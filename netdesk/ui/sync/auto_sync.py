@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject, QTimer
 
 from netdesk.errors import UserError
 from netdesk.models import get_setting
-from netdesk.ui.messages import error_text
-from netdesk.ui.workers import run_task
+from netdesk.ui.common.messages import error_text
+from netdesk.ui.common.workers import run_task
 
 START_DELAY_MS = 3000
 CHANGE_DELAY_MS = 5000

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from netdesk.errors import UserError
 from netdesk.models import get_setting, set_setting
 from netdesk.services.sync import accounts, engine, tokens
-from netdesk.ui.messages import error_text
-from netdesk.ui.workers import run_task
+from netdesk.ui.common.messages import error_text
+from netdesk.ui.common.workers import run_task
 
 HINTS = {
     "caldav": "enter the URL, user and password above, then Save or Test connection",

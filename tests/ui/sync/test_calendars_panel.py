@@ -3,9 +3,9 @@
 from datetime import date, time
 
 from netdesk.models import get_setting
-from netdesk.services.contacts import create_contact
-from netdesk.services.followups import create_followup
-from netdesk.ui.settings_dialog import open_settings
+from netdesk.services.calendar.followups import create_followup
+from netdesk.services.contacts.records import create_contact
+from netdesk.ui.settings.settings_dialog import open_settings
 
 
 def open_calendars(window):
