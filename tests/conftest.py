@@ -8,6 +8,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Microsoft / Google stand-ins and a keyring that remembers (tests/standins/).
+pytest_plugins = ["tests.standins.fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """Peewee models. Plain Python: nothing here imports Qt."""
 
 from netdesk.models.attendance import EventAttendance
+from netdesk.models.calendar_link import LINK_STATES, CalendarLink
 from netdesk.models.contact import (
     CONTACT_KINDS,
     METHOD_KINDS,
@@ -39,6 +40,7 @@ __all__ = [
     "CHANNELS",
     "EVENT_KINDS",
     "INTERACTION_KINDS",
+    "LINK_STATES",
     "METHOD_KINDS",
     "MILESTONE_KINDS",
     "ORIGINS",
@@ -48,6 +50,7 @@ __all__ = [
     "STATUSES",
     "Address",
     "BaseModel",
+    "CalendarLink",
     "Contact",
     "ContactMethod",
     "ContactTag",

@@ -24,7 +24,8 @@ class FollowUp(BaseModel):
     All-day when ``due_time`` is null, else a timed slot of ``duration_minutes`` in
     ``timezone`` (IANA). ``uid`` never changes; ``sequence`` is bumped on every change
     so calendars update the event instead of duplicating it. ``origin_key`` makes
-    rules idempotent ("event:12", "milestone:40", "cadence:7:2026-12-01").
+    rules idempotent ("event:12", "milestone:40", "cadence:7:2026-12-01"). What each
+    connected calendar holds is in :class:`~netdesk.models.calendar_link.CalendarLink`.
     """
 
     id = AutoField()
@@ -45,8 +46,6 @@ class FollowUp(BaseModel):
     updated_at = DateTimeField(default=utcnow)
     completed_at = DateTimeField(null=True)
     exported_sequence = IntegerField(null=True)
-    synced_sequence = IntegerField(null=True)
-    caldav_href = CharField(default="")
 
     class Meta:
         indexes = ((("status", "due_date"), False),)

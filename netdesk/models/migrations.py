@@ -17,7 +17,7 @@ from peewee import SqliteDatabase
 from netdesk.models.registry import ALL_MODELS
 from netdesk.models.search_index import create_search_index
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 4
 
 _pre_migration_hook: Callable[[SqliteDatabase, int, int], None] | None = None
 
@@ -49,9 +49,40 @@ def _v3_contact_kind(db: SqliteDatabase) -> None:
     db.execute_sql('CREATE INDEX IF NOT EXISTS "contact_kind" ON "contact" ("kind")')
 
 
+def _v4_calendar_links(db: SqliteDatabase) -> None:
+    """v4: per-account calendar links; the CalDAV state moves out of ``followup``."""
+    from playhouse.migrate import SqliteMigrator, migrate
+
+    from netdesk.models.calendar_link import CalendarLink
+
+    db.create_tables([CalendarLink], safe=True)
+    if "follow_up" not in db.get_tables():  # files older than follow-ups get them new
+        return
+    columns = {c.name for c in db.get_columns("follow_up")}
+    if not {"synced_sequence", "caldav_href"} <= columns:
+        return
+    rows = db.execute_sql(
+        "SELECT uid, caldav_href, synced_sequence FROM follow_up "
+        "WHERE synced_sequence IS NOT NULL AND caldav_href != ''"
+    ).fetchall()
+    for uid, href, sequence in rows:
+        db.execute_sql(
+            "INSERT INTO calendar_link (account, uid, calendar_id, event_id, etag, "
+            "synced_sequence, state, updated_at) VALUES ('caldav', ?, ?, ?, '', ?, 'synced', "
+            "datetime('now'))",
+            (uid, href.rsplit("/", 1)[0] + "/", href, sequence),
+        )
+    migrator = SqliteMigrator(db)
+    migrate(
+        migrator.drop_column("follow_up", "synced_sequence"),
+        migrator.drop_column("follow_up", "caldav_href"),
+    )
+
+
 STEPS: dict[int, Callable[[SqliteDatabase], None]] = {
     2: _v2_search_index,
     3: _v3_contact_kind,
+    4: _v4_calendar_links,
 }
 
 

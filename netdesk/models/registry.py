@@ -1,6 +1,7 @@
 """Every model, in the order their tables are created."""
 
 from netdesk.models.attendance import EventAttendance
+from netdesk.models.calendar_link import CalendarLink
 from netdesk.models.contact import Address, Contact, ContactMethod, ContactTag, Organization, Tag
 from netdesk.models.event import Event
 from netdesk.models.followup import FollowUp
@@ -24,4 +25,5 @@ ALL_MODELS = [
     ImportIssue,
     ImportChange,
     Setting,
+    CalendarLink,
 ]

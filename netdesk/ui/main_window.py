@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(splitter)
         self._build_menus()
         self._restore_state()
+        from netdesk.ui.sync.auto_sync import install_auto_sync
+
+        self.auto_sync = install_auto_sync(self)  # off unless Settings › Calendars says so
 
     # navigation -------------------------------------------------------------
     def page(self, key: str):

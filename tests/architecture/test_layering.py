@@ -36,6 +36,7 @@ LAYERS = (
     ("netdesk.ui.calendar",),
     ("netdesk.ui.importing",),
     ("netdesk.ui.data",),
+    ("netdesk.ui.sync",),
     ("netdesk.ui.settings",),
     ("netdesk.ui", "netdesk.ui.app", "netdesk.ui.main_window"),
     ("netdesk.cli", "netdesk.__main__"),

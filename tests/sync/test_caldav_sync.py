@@ -7,7 +7,7 @@ import caldav
 import pytest
 
 from netdesk.errors import InputError, UserError
-from netdesk.models import FollowUp
+from netdesk.models import CalendarLink, FollowUp
 from netdesk.services.calendar.followups import (
     cancel_followup,
     complete_followup,
@@ -24,6 +24,7 @@ from netdesk.services.sync.caldav_push import (
     store_password,
     sync_followups,
 )
+from netdesk.services.sync.engine import link_for
 
 
 def server_events(radicale, name):
@@ -62,7 +63,7 @@ def test_create_update_cancel_round_trip(radicale, caldav_calendar, two_followup
     assert set(on_server) == {timed.uid, allday.uid}
     assert on_server[timed.uid]["sequence"] == 0
     assert str(on_server[timed.uid]["dtstart"].params["TZID"]) == "America/New_York"
-    assert FollowUp.get_by_id(timed.id).synced_sequence == 0
+    assert link_for("caldav", timed.uid).synced_sequence == 0
 
     again = sync(radicale, caldav_calendar)  # idempotent: nothing pending, nothing sent
     assert (again.created, again.updated, again.cancelled) == (0, 0, 0)
@@ -97,7 +98,7 @@ def test_wrong_password_is_clear_and_nothing_marked_synced(
 ):
     with pytest.raises(UserError, match="refused user 'alice'.*password"):
         sync(radicale, caldav_calendar, password="wrong")
-    assert FollowUp.select().where(FollowUp.synced_sequence.is_null(False)).count() == 0
+    assert CalendarLink.select().count() == 0
     assert len(pending_followups()) == 2
 
 
@@ -107,7 +108,7 @@ def test_unreachable_server(db, two_followups):
         port = s.getsockname()[1]
     with pytest.raises(UserError, match="Cannot reach the CalDAV server"):
         sync_followups(f"http://127.0.0.1:{port}/", "alice", "secret")
-    assert FollowUp.select().where(FollowUp.synced_sequence.is_null(False)).count() == 0
+    assert CalendarLink.select().count() == 0
 
 
 def test_missing_calendar_names_the_ones_there(radicale, caldav_calendar, db):

@@ -1,7 +1,10 @@
-"""Sync with servers the user configured: follow-ups to calendars, contacts with address books.
+"""Calendar sync: follow-ups pushed to CalDAV, Microsoft Graph and Google Calendar.
 
-Owns the network side: pushing follow-ups to CalDAV calendars (and, behind the same engine,
-other calendar providers) and keeping contacts in step with CardDAV address books.
-May import: every other service package and netdesk.models. Never Qt. Nothing here runs
-unless the user configured a server.
+This package owns the one sync engine (``engine``), the providers behind it
+(``caldav_provider``, ``graph``, ``google``), sign-in and keyring token caches
+(``tokens``), the account settings (``accounts``) and the IANA -> Windows zone
+names Graph needs (``windows_zones``). It may import ``netdesk.models`` and other
+``netdesk.services`` modules (follow-ups, ics, privacy, progress), never Qt; the
+provider client libraries (caldav, msal, google-api-python-client) are imported
+only when that provider is used, so start-up does not pay for them.
 """

@@ -1,8 +1,10 @@
-"""Edit > Settings…: time zone, reminders, follow-up rules, and the CalDAV calendar.
+"""Edit > Settings…: time zone, reminders, follow-up rules; Calendars (CalDAV, Microsoft, Google).
 
 Settings the CLI also needs go to the database (netdesk.models.set_setting); the
 CalDAV password goes to the system keyring only. Test connection and Sync now run
-on a worker with progress, so a slow server never freezes the window.
+on a worker with progress, so a slow server never freezes the window. The
+Calendars tab holds the CalDAV set-up and the connected calendars
+(``netdesk.ui.sync.calendars_panel``).
 """
 
 from zoneinfo import available_timezones
@@ -18,7 +20,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from netdesk.errors import InputError, UserError
@@ -37,7 +41,13 @@ class SettingsDialog(QDialog):
         self.window_ = window
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        outer.addWidget(self.tabs)
+        general_tab, calendars_tab = QWidget(), QWidget()
+        self.tabs.addTab(general_tab, "&General")
+        self.tabs.addTab(calendars_tab, "&Calendars")
+        layout = QVBoxLayout(general_tab)
 
         general = QGroupBox("General")
         form = QFormLayout(general)
@@ -73,7 +83,9 @@ class SettingsDialog(QDialog):
         self.slot.setPlaceholderText("e.g. 09:00-09:15 (empty: all-day)")
         form.addRow("Work-hours &slot:", self.slot)
         layout.addWidget(rules)
+        layout.addStretch()
 
+        layout = QVBoxLayout(calendars_tab)
         url, user, calendar = caldav_sync.load_config()
         dav = QGroupBox("CalDAV calendar (Nextcloud, Fastmail, iCloud, Radicale, …)")
         form = QFormLayout(dav)
@@ -100,13 +112,17 @@ class SettingsDialog(QDialog):
         self.status.setWordWrap(True)
         form.addRow(self.status)
         layout.addWidget(dav)
+        from netdesk.ui.sync.calendars_panel import CalendarsPanel
+
+        self.calendars = CalendarsPanel(window)
+        layout.addWidget(self.calendars)
 
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         box.accepted.connect(self.save_and_close)
         box.rejected.connect(self.reject)
-        layout.addWidget(box)
+        outer.addWidget(box)
         self.test_button.clicked.connect(self.test_connection)
         self.sync_button.clicked.connect(self.sync_now)
 
@@ -133,6 +149,7 @@ class SettingsDialog(QDialog):
             set_setting("followups.slot", self.slot.text().strip())
             if url or user:
                 caldav_sync.save_config(url, user, self.calendar.text())
+            self.calendars.save()
         if self.password.text() and user:
             caldav_sync.store_password(user, self.password.text())
             self.password.clear()
@@ -201,6 +218,7 @@ class SettingsDialog(QDialog):
             else:
                 self._ok(result.summary())
             self.window_.refresh_all()
+            self.calendars.refresh()
 
         self._run("Syncing with CalDAV", push, done)
 

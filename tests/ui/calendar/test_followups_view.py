@@ -8,9 +8,10 @@ from PySide6.QtCore import QDate, QObject, QSettings, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox
 
-from netdesk.models import FollowUp, Interaction, get_setting, set_setting
+from netdesk.models import CalendarLink, FollowUp, Interaction, get_setting, set_setting
 from netdesk.services.calendar.followups import create_followup
 from netdesk.services.contacts.records import create_contact
+from netdesk.services.sync.engine import link_for
 
 TODAY = date.today()
 
@@ -287,14 +288,14 @@ def test_settings_saved_and_caldav_sync_now(window, qtbot, radicale, caldav_cale
     dialog.password.setText("wrong")
     dialog.test_button.click()
     qtbot.waitUntil(lambda: "refused user" in dialog.status.text(), timeout=10000)
-    assert FollowUp.select().where(FollowUp.synced_sequence.is_null(False)).count() == 0
+    assert CalendarLink.select().count() == 0
 
     dialog.password.setText(radicale.password)
     dialog.test_button.click()
     qtbot.waitUntil(lambda: dialog.status.text().startswith("Connected"), timeout=10000)
     dialog.sync_button.click()
     qtbot.waitUntil(lambda: "1 new" in dialog.status.text(), timeout=10000)
-    assert FollowUp.get(FollowUp.title == "Call back").synced_sequence == 0
+    assert link_for("caldav", FollowUp.get(FollowUp.title == "Call back").uid).synced_sequence == 0
 
     dialog.slot.setText("late")
     click_in_modal(qtbot, "OK")

@@ -1,0 +1,78 @@
+"""pytest fixtures for the calendar stand-ins (imported by the tests that use them)."""
+
+import pytest
+
+from netdesk.models import set_setting
+from tests.standins import memory_keyring
+from tests.standins.google import GoogleStandIn
+from tests.standins.microsoft import MicrosoftStandIn
+from tests.standins.server import make_tls_files
+
+
+@pytest.fixture
+def kept_secrets():
+    """A keyring that remembers (in memory), restored to the suite's null backend after."""
+    import keyring
+
+    before = keyring.get_keyring()
+    backend = memory_keyring.install()
+    yield backend
+    keyring.set_keyring(before)
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory):
+    return make_tls_files(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def microsoft(tls_files, monkeypatch, db, kept_secrets):
+    """The Microsoft stand-in, with netdesk's settings pointing at it (tenant "organizations")."""
+    server = MicrosoftStandIn(tls_files)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_files[0]))  # trust its certificate
+    set_setting("microsoft.client_id", server.client_id)
+    set_setting("microsoft.tenant", "organizations")
+    set_setting("microsoft.authority_host", server.url)
+    set_setting("microsoft.graph_url", server.url + "/v1.0")
+    yield server
+    server.close()
+
+
+class StandInBrowser:
+    """Plays the user's browser: opens the authorization URL and follows the redirect
+    back to netdesk's loopback server (on a thread, as netdesk is waiting for it)."""
+
+    def __init__(self, cafile) -> None:
+        self.cafile = str(cafile)
+        self.opened: list[str] = []
+
+    def open(self, url, new=0, autoraise=True):
+        import threading
+        import urllib.request
+
+        self.opened.append(url)
+        import ssl
+
+        context = ssl.create_default_context(cafile=self.cafile)
+        threading.Thread(
+            target=lambda: urllib.request.urlopen(url, timeout=20, context=context).read()
+        ).start()
+        return True
+
+
+@pytest.fixture
+def google(db, kept_secrets, tls_files, monkeypatch):
+    """The Google stand-in, with netdesk's settings pointing at it; not signed in yet."""
+    import webbrowser
+
+    server = GoogleStandIn(tls_files)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_files[0]))  # requests (oauthlib, revoke)
+    monkeypatch.setenv("HTTPLIB2_CA_CERTS", str(tls_files[0]))  # httplib2 (API, refresh)
+    set_setting("google.api_endpoint", server.api_endpoint)
+    set_setting("google.revoke_uri", server.url + "/revoke")
+    set_setting("google.auth_uri", server.url + "/auth")  # for a client typed in, not a file
+    set_setting("google.token_uri", server.url + "/token")
+    server.browser = StandInBrowser(tls_files[0])
+    webbrowser.register("netdesk-standin", None, server.browser)
+    yield server
+    server.close()
