@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "needs_db", True):
             from netdesk.commands.common import open_cli_database
-            from netdesk.models.retry import retry_on_busy
+            from netdesk.models.store.retry import retry_on_busy
 
             open_cli_database(args)
             # One command = one transaction: all or nothing, no update lost between
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"netdesk: {exc}", file=sys.stderr)
         return exc.exit_code
     except (OperationalError, DatabaseError, sqlite3.DatabaseError) as exc:
-        from netdesk.models.db_location import unusable
+        from netdesk.models.store.db_location import unusable
         from netdesk.paths import resolve_db_path
 
         problem = unusable(resolve_db_path(args.db), exc)  # e.g. the disk filled up mid-command

@@ -10,7 +10,7 @@ from netdesk.commands.common import (
 )
 from netdesk.errors import UserError
 from netdesk.models import database
-from netdesk.models.encryption import is_encrypted_file, require_encryption
+from netdesk.models.store.encryption import is_encrypted_file, require_encryption
 from netdesk.paths import resolve_db_path
 
 

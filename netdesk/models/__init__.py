@@ -31,9 +31,9 @@ from netdesk.models.interaction import (
     Interaction,
     Relationship,
 )
-from netdesk.models.opening import open_database
 from netdesk.models.registry import ALL_MODELS
 from netdesk.models.setting import Setting, get_setting, set_setting
+from netdesk.models.store.opening import open_database
 
 __all__ = [
     "ALL_MODELS",

@@ -1,11 +1,11 @@
 """The one Peewee database per process and the base model bound to it.
 
-:func:`netdesk.models.opening.open_database` binds it to a file.
+:func:`netdesk.models.store.opening.open_database` binds it to a file.
 
 SQLite in WAL mode lets the GUI read while the CLI (or a worker) writes; the busy
 timeout makes a second process wait for a lock instead of failing with "database is
 locked". The schema version lives in ``PRAGMA user_version`` and
-:mod:`netdesk.models.migrations` brings older files up to date.
+:mod:`netdesk.models.store.migrations` brings older files up to date.
 """
 
 from datetime import UTC, datetime
@@ -43,7 +43,7 @@ class BaseModel(Model):
 def _make_database(path: str, passphrase: str | None) -> SqliteDatabase:
     if passphrase is None:
         return SqliteDatabase(path, pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type=LOCK_TYPE)
-    from netdesk.models.encryption import make_encrypted_database
+    from netdesk.models.store.encryption import make_encrypted_database
 
     return make_encrypted_database(path, passphrase, PRAGMAS, BUSY_TIMEOUT_S, LOCK_TYPE)
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from netdesk import __version__
 from netdesk.errors import UserError
 from netdesk.models import open_database
-from netdesk.models.encryption import (
+from netdesk.models.store.encryption import (
     UNAVAILABLE_MESSAGE,
     WrongPassphrase,
     encryption_available,
@@ -40,7 +40,7 @@ def open_with_passphrase(path: Path, parent: QWidget | None = None, ask=ask_pass
 
     Returns the database, or None when the user gave up. Raises UserError otherwise.
     """
-    from netdesk.models.migrations import MigrationError
+    from netdesk.models.store.migrations import MigrationError
     from netdesk.services.data.backup import install_pre_migration_backup
 
     install_pre_migration_backup()

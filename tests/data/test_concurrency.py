@@ -9,7 +9,7 @@ import pytest
 from peewee import OperationalError
 
 from netdesk.models import database, get_setting, set_setting
-from netdesk.models.retry import DatabaseBusy, retry_on_busy
+from netdesk.models.store.retry import DatabaseBusy, retry_on_busy
 
 # A real `netdesk add` run per iteration, in-process so the test does not pay for
 # 60 interpreter starts; the CLI code path (open, transaction, retry) is the same.
@@ -45,7 +45,7 @@ BUMPER = textwrap.dedent(
     """
     import sys
     from netdesk.models import open_database, get_setting, set_setting
-    from netdesk.models.retry import retry_on_busy
+    from netdesk.models.store.retry import retry_on_busy
     open_database(sys.argv[1])
 
     @retry_on_busy

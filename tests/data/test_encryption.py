@@ -8,7 +8,7 @@ import pytest
 
 from netdesk.cli import main
 from netdesk.models import Contact, close_database, open_database
-from netdesk.models.encryption import (
+from netdesk.models.store.encryption import (
     UNAVAILABLE_MESSAGE,
     EncryptionUnavailable,
     WrongPassphrase,
@@ -186,7 +186,7 @@ def test_cli_asks_for_the_passphrase_on_a_terminal(tmp_path, cli_env):
 
 
 def test_the_key_is_derived_once_per_file_not_per_connection(encrypted):
-    from netdesk.models import encryption
+    from netdesk.models.store import encryption
 
     encryption._derived_key.cache_clear()
     for _ in range(3):  # e.g. three worker threads, each with its own connection
@@ -197,7 +197,7 @@ def test_the_key_is_derived_once_per_file_not_per_connection(encrypted):
 
 def test_when_the_shortcut_key_is_wrong_the_passphrase_still_opens(encrypted, monkeypatch):
     """If this SQLCipher derived keys differently, the fallback keys with the passphrase."""
-    from netdesk.models import encryption
+    from netdesk.models.store import encryption
 
     encryption._derived_key.cache_clear()
     monkeypatch.setattr(encryption, "KDF_ITERATIONS", 1000)  # a different KDF setting

@@ -7,7 +7,7 @@ import pytest
 
 from netdesk.cli import main
 from netdesk.models import Contact, ContactTag, Tag, close_database, open_database
-from netdesk.models.migrations import CURRENT_VERSION, schema_version
+from netdesk.models.store.migrations import CURRENT_VERSION, schema_version
 from netdesk.services.contacts.editing import form_values, save_contact
 from netdesk.services.contacts.records import contact_to_dict
 from netdesk.services.importing.drafts import ContactDraft, DraftGroup
@@ -305,7 +305,7 @@ def test_reimporting_fixes_an_organization_imported_nameless_before(db, fixtures
 def test_a_version_2_database_gains_the_kind_column(tmp_path, fixtures):
     from peewee import SqliteDatabase
 
-    from netdesk.models import migrations
+    from netdesk.models.store import migrations
 
     path = tmp_path / "v2.sqlite3"
     shutil.copy(fixtures / "schema_v1.sqlite3", path)

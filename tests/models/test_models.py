@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from netdesk.models import Contact, ContactMethod, Organization, open_database
-from netdesk.models.migrations import CURRENT_VERSION, MigrationError, schema_version
+from netdesk.models.store.migrations import CURRENT_VERSION, MigrationError, schema_version
 
 
 def test_new_database_is_wal_with_foreign_keys_and_current_schema(db, db_path):
@@ -42,7 +42,7 @@ def test_v1_file_upgrades_without_data_loss(tmp_path, fixtures):
 
 
 def test_failed_migration_leaves_file_untouched(tmp_path, fixtures, monkeypatch):
-    from netdesk.models import migrations
+    from netdesk.models.store import migrations
 
     path = tmp_path / "old.sqlite3"
     original = (fixtures / "schema_v1.sqlite3").read_bytes()

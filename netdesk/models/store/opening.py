@@ -10,8 +10,8 @@ from pathlib import Path
 from peewee import SqliteDatabase
 
 from netdesk.models.db import _make_database, close_database, database
-from netdesk.models.db_location import check_location, unusable
-from netdesk.models.migrations import migrate_to_current
+from netdesk.models.store.db_location import check_location, unusable
+from netdesk.models.store.migrations import migrate_to_current
 
 
 def open_database(

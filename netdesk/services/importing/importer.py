@@ -37,7 +37,7 @@ from netdesk.models import (
     utcnow,
 )
 from netdesk.models.contact import ADDRESS_FIELDS, make_sort_key
-from netdesk.models.search_index import reindex_contacts, search_triggers_suspended
+from netdesk.models.store.search_index import reindex_contacts, search_triggers_suspended
 from netdesk.services.contacts.credentials import merge_credentials
 from netdesk.services.contacts.records import MAX_NOTES_CHARS, TEXT_FIELDS, clean_text, tag_named
 from netdesk.services.data.privacy import KIND_LABELS, find_patient_identifiers, redact

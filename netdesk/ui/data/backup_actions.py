@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from netdesk.models import database, database_path
-from netdesk.models.encryption import database_passphrase, is_encrypted_file
+from netdesk.models.store.encryption import database_passphrase, is_encrypted_file
 from netdesk.paths import backup_dir
 from netdesk.services.data import backup as backups
 from netdesk.ui.common.messages import show_error

@@ -1,6 +1,6 @@
 """When the database file cannot be used at start: say why and offer another file.
 
-The message is the one the CLI prints (see netdesk.models.db_location); instead of
+The message is the one the CLI prints (see netdesk.models.store.db_location); instead of
 a crash or an empty window the user can pick another file (an existing netdesk
 database or a new name) or quit. Nothing is written to the unusable path.
 """
