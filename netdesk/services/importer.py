@@ -160,9 +160,14 @@ def read_drafts(
 ) -> tuple[str, Iterator[ContactDraft | ParseProblem]]:
     """(source kind, drafts) for one file, choosing the reader by extension or content."""
     from netdesk.services import csv_import, vcard
+    from netdesk.services.capture.images import is_image_file
     from netdesk.services.textfile import check_file
 
     p = check_file(path)
+    if is_image_file(p):
+        from netdesk.services.capture.reader import read_image
+
+        return read_image(p, progress)
     if p.suffix.lower() == ".csv":
         source, rows = csv_import.parse_csv(p, progress, mapping=mapping)
         return source, rows
@@ -172,7 +177,10 @@ def read_drafts(
         head = fh.read(4096).lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \r\n\t").upper()
     if head.replace(b"\x00", b"").startswith(b"BEGIN:VCARD"):
         return "vcard", vcard.parse_vcards(p, progress, workers)
-    raise InputError(f"{p}: not a vCard (.vcf) or CSV (.csv) file; netdesk imports those two.")
+    raise InputError(
+        f"{p}: not a vCard (.vcf), CSV (.csv) or picture (PNG, JPEG, HEIC, WebP); "
+        "netdesk imports those."
+    )
 
 
 def file_hash(paths: Sequence[str | Path]) -> str:
@@ -193,8 +201,9 @@ def plan_import(
 ) -> ImportPlan:
     """Read every file and decide what each card becomes; writes nothing.
 
-    Raises InputError when a file is unusable (missing, empty, not a vCard/CSV, no
-    cards), so nothing is planned from a half-understood input.
+    Raises InputError when a file is unusable (missing, empty, not a vCard/CSV/picture,
+    no cards, a picture with no contact in it), so nothing is planned from a
+    half-understood input.
     """
     if not paths:
         raise InputError("No file to import.")
