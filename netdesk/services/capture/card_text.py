@@ -124,7 +124,9 @@ def clean_lines(text: str) -> list[str]:
     out = []
     for raw in text.splitlines():
         line = raw.replace("\u2014", "-").replace("|", " ").replace("•", " ").replace("·", " ")
-        line = re.sub(r"\s*@\s*", "@", line) if "@" in line else line
+        if "@" in line or "www" in line.lower():  # OCR spaces: "jane @ x. org"
+            line = re.sub(r"\s*@\s*", "@", line)
+            line = re.sub(r"(?<=\w)\.\s+(?=[a-z]{2,}\b)", ".", line)
         line = re.sub(r"\s+", " ", line).strip(" -_~*")
         if len(re.sub(r"\W", "", line)) >= 2:
             out.append(line)
@@ -201,6 +203,9 @@ def _contact_methods(line: _Line, draft: ContactDraft, region: str) -> None:
     if phones:
         line.used = True
         draft.methods.extend(phones)
+    rest = re.sub(r"\s+", " ", text).strip(" ,;|-")
+    if line.used and not phones and len(re.sub(r"[^a-zA-ZÀ-ÿ]", "", rest)) >= 4:
+        line.text, line.used = rest, False  # "Northwell Health www.northwell.org"
 
 
 def _phones(text: str, region: str) -> list[DraftMethod]:
@@ -233,7 +238,7 @@ def _address(lines: list[_Line], draft: ContactDraft) -> None:
             continue
         text = line.text
         us = _US_CITY.match(text)
-        eu = None if us else _EU_CITY.match(text)
+        eu = None if us or _STREET.search(text) else _EU_CITY.match(text)
         if (us or eu) and not address.locality:
             match = us or eu
             address.locality = match.group("city").strip(" ,")

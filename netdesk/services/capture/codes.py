@@ -21,12 +21,8 @@ class Code:
 def _formats():
     import zxingcpp
 
-    return (
-        zxingcpp.BarcodeFormat.QRCode
-        | zxingcpp.BarcodeFormat.MicroQRCode
-        | zxingcpp.BarcodeFormat.DataMatrix
-        | zxingcpp.BarcodeFormat.PDF417
-    )
+    formats = zxingcpp.BarcodeFormat
+    return (formats.QRCode, formats.MicroQRCode, formats.DataMatrix, formats.PDF417)
 
 
 def find_codes(image) -> list[Code]:
