@@ -1,6 +1,7 @@
 """Capture in the window: paste a QR screenshot, review a business card next to its photo,
 drop a badge photo, choose and show my card, and no Camera page without a camera."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,13 @@ from netdesk.services.contacts import contact_to_dict, create_contact
 from netdesk.ui import import_dialog
 from tests.capture_samples import CARDS, badge_photo, card_photo, qr_image
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MECARD = "MECARD:N:Doe,Jane;ORG:OHSU;TEL:+15035550142;EMAIL:jane.doe@ohsu.example.edu;;"
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where screenshots go: tmp, or docs/screenshots with NETDESK_SCREENSHOTS=docs/screenshots."""
+    return Path(os.environ.get("NETDESK_SCREENSHOTS") or tmp_path)
 
 
 @pytest.fixture(autouse=True)
@@ -85,7 +91,7 @@ def test_dropping_a_badge_photo_opens_the_review(window, qtbot, tmp_path):
 
 
 @pytest.mark.skipif(not tesseract_available(), reason="tesseract is not installed")
-def test_business_card_review_shows_photo_and_editable_fields(window, qtbot, tmp_path):
+def test_business_card_review_shows_photo_and_editable_fields(window, qtbot, tmp_path, shots):
     path = tmp_path / "card.jpg"
     card_photo(CARDS[0], "left").save(path, quality=90)
     window._import_dialog = None
@@ -104,7 +110,7 @@ def test_business_card_review_shows_photo_and_editable_fields(window, qtbot, tmp
     page.boxes["email"].selectAll()
     qtbot.keyClicks(page.boxes["email"], "c.okafor@mayo.example.org, chidi@example.org")
     dialog.resize(1100, 700)
-    dialog.grab().save(str(SCREENSHOTS / "import_business_card.png"))
+    dialog.grab().save(str(shots / "import_business_card.png"))
     qtbot.keyClicks(dialog.event_name, "ACC.27")
     commit(dialog, qtbot)
     saved = contact_to_dict(Contact.get(Contact.family_name == "Okafor"))
@@ -122,7 +128,7 @@ def test_no_camera_page_without_a_camera(window):
     assert "Camera" not in [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
 
 
-def test_choose_my_card_in_settings_then_show_it(window, qtbot, tmp_path):
+def test_choose_my_card_in_settings_then_show_it(window, qtbot, tmp_path, shots):
     from netdesk.ui.capture.my_card_dialog import show_my_card
     from netdesk.ui.settings_dialog import open_settings
 
@@ -141,7 +147,7 @@ def test_choose_my_card_in_settings_then_show_it(window, qtbot, tmp_path):
     choices = chooser.model.stringList()
     assert choices == [f"Ana Silva — Providence Health (#{ana.id})"]
     chooser.search.completer().activated.emit(choices[0])
-    settings.grab().save(str(SCREENSHOTS / "settings_my_card.png"))
+    settings.grab().save(str(shots / "settings_my_card.png"))
     settings.save_and_close()
     assert get_setting("my_card.contact_id") == ana.id
 
@@ -152,7 +158,7 @@ def test_choose_my_card_in_settings_then_show_it(window, qtbot, tmp_path):
     image.save(str(path))
     [code] = find_codes(Image.open(path))
     assert "FN:Ana Silva\\, PharmD" in code.text and "PHOTO" not in code.text
-    dialog.grab().save(str(SCREENSHOTS / "my_card.png"))
+    dialog.grab().save(str(shots / "my_card.png"))
     dialog.save_to(tmp_path / "me.svg", "qr")
     assert (tmp_path / "me.svg").read_text().lstrip().startswith("<?xml")
     dialog.reject()
