@@ -281,3 +281,11 @@ def test_nothing_is_stored_from_a_javascript_link_in_a_badge_vcard(db, tmp_path)
     qr_image(VCARD.replace("END:VCARD", "URL:javascript:alert(1)\r\nEND:VCARD")).save(path)
     commit_plan(plan_import([path]))
     assert not ContactMethod.select().where(ContactMethod.value.contains("javascript")).exists()
+
+
+def test_heic_photo_from_an_iphone(tmp_path):
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    path = tmp_path / "IMG_0042.HEIC"
+    qr_image(MECARD).save(path, format="HEIF", quality=90)
+    assert [c.text for c in find_codes(open_image(path))] == [MECARD]
