@@ -29,6 +29,7 @@ from netdesk.services.drafts import (
     ParseProblem,
     clip_original,
 )
+from netdesk.services.normalize import is_safe_link, link_scheme
 from netdesk.services.progress import NO_PROGRESS, Progress
 from netdesk.services.safe_text import unescape_csv_cell
 from netdesk.services.textfile import (
@@ -415,6 +416,9 @@ def _draft(
             kind = {"linkedin": "social"}.get(target, target)
             label = "LinkedIn" if target == "linkedin" else _column_label(header, cells)
             for v in _split_multi(value):
+                if kind in ("url", "social") and not is_safe_link(v):
+                    d.warnings.append(f"{header}: a {link_scheme(v)}: link is not safe; left out.")
+                    continue
                 d.methods.append(DraftMethod(kind, v[:1000], label[:100], False))
         elif target == "notes":
             notes.append(value)
