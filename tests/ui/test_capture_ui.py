@@ -173,3 +173,22 @@ def test_show_my_card_without_a_choice_explains(window, qtbot):
     seen = answer_modal(qtbot, QMessageBox, click("OK"))
     assert show_my_card(window) is None
     assert "Settings › My card" in seen[0].text()
+
+
+def test_ctrl_v_in_a_text_box_still_pastes_text(window, qtbot):
+    window.show_page("contacts")
+    search = window.page("contacts").search
+    search.setFocus()
+    qtbot.waitUntil(search.hasFocus)
+    QGuiApplication.clipboard().setText("Okafor")
+    window._import_dialog = None
+    qtbot.keyClick(search, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert search.text() == "Okafor"
+    assert window._import_dialog is None
+    assert "no picture" not in window.statusBar().currentMessage()
+
+
+def test_paste_to_import_is_in_the_edit_menu_with_ctrl_v(window):
+    actions = {a.text(): a for a in window.menus["Edit"].actions()}
+    paste = actions["&Paste to import (picture or files)"]
+    assert paste.shortcut().toString() == "Ctrl+V" and paste.isEnabled()
