@@ -5,7 +5,9 @@ elsewhere the page does not exist at all. A capture is saved as a JPEG in the
 private paste folder and goes through the same import review as a dropped file.
 """
 
+import sys
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
 
@@ -13,7 +15,13 @@ from netdesk.ui.page import Page
 
 
 def camera_available() -> bool:
-    """True when Qt Multimedia loads (its system libraries may be missing) and lists a camera."""
+    """True when Qt Multimedia loads (its system libraries may be missing) and lists a camera.
+
+    On Linux a machine without /dev/video* has no camera; checking that first saves
+    loading Qt Multimedia (~80 ms) while the window starts.
+    """
+    if sys.platform.startswith("linux") and not any(Path("/dev").glob("video*")):
+        return False
     try:
         from PySide6.QtMultimedia import QMediaDevices
     except ImportError:
