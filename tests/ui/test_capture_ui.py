@@ -10,6 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
 
 from netdesk.models import Contact, Event, get_setting
+from netdesk.services.capture.card_text import fold
 from netdesk.services.capture.codes import find_codes
 from netdesk.services.capture.ocr import tesseract_available
 from netdesk.services.contacts import contact_to_dict, create_contact
@@ -192,3 +193,24 @@ def test_paste_to_import_is_in_the_edit_menu_with_ctrl_v(window):
     actions = {a.text(): a for a in window.menus["Edit"].actions()}
     paste = actions["&Paste to import (picture or files)"]
     assert paste.shortcut().toString() == "Ctrl+V" and paste.isEnabled()
+
+
+@pytest.mark.skipif(not tesseract_available(), reason="tesseract is not installed")
+def test_several_cards_are_listed_and_a_known_person_is_flagged(window, qtbot, tmp_path):
+    create_contact(name="Anna Schmidt", emails=["anna.schmidt@med.uni-heidelberg.example.de"])
+    paths = []
+    for number, (card, layout) in enumerate(((CARDS[3], "left"), (CARDS[7], "centered"))):
+        paths.append(tmp_path / f"card{number}.jpg")
+        card_photo(card, layout, seed=number).save(paths[-1], quality=90)
+    window._import_dialog = None
+    import_dialog.import_files(window, paths)
+    dialog = wait_review(window, qtbot)
+    page = dialog.card_page
+    assert page.cards.isVisibleTo(page) and page.cards.count() == 2
+    assert page.boxes["display_name"].text() == "Anna Schmidt"
+    assert "Matches a contact netdesk already has" in page.match.text()
+    page.cards.setCurrentRow(1)
+    assert fold(page.boxes["display_name"].text()) == "lucia fernandez"  # OCR may drop accents
+    assert page.match.text() == ""
+    assert dialog.tabs.tabText(1) == "&Duplicates (1)"
+    dialog.reject()

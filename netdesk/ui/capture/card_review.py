@@ -73,6 +73,10 @@ class CardReviewPage(QWidget):
         hint = QLabel("Check each field against the photo; what you type here is imported.")
         hint.setWordWrap(True)
         form.addRow(hint)
+        self.match = QLabel()
+        self.match.setWordWrap(True)
+        self.match.setStyleSheet("color: #8a4b00;")
+        form.addRow(self.match)
         self.boxes: dict[str, QLineEdit] = {}
         for label, name in TEXT_FIELDS + METHOD_FIELDS + ADDRESS_FIELDS:
             box = QLineEdit()
@@ -96,7 +100,15 @@ class CardReviewPage(QWidget):
     def show_card(self, row: int) -> None:
         if row < 0:
             return
-        self.draft = draft = self.entries[row].draft
+        entry = self.entries[row]
+        self.draft = draft = entry.draft
+        self.match.setVisible(entry.status != "new")
+        self.match.setText(
+            f"Matches a contact netdesk already has ({entry.reason}); see the Duplicates tab. "
+            "Duplicates were looked for with the fields as read from the photo."
+            if entry.status != "new"
+            else ""
+        )
         pixmap = QPixmap()
         if draft.photo:
             pixmap.loadFromData(bytes(draft.photo))
