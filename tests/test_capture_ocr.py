@@ -13,7 +13,7 @@ from netdesk.services.capture.ocr import recognise_text, tesseract_available
 from netdesk.services.normalize import normalize_phone, normalize_url
 from tests.capture_samples import CARDS, LAYOUTS, REGIONS, card_photo
 
-pytestmark = pytest.mark.skipif(
+needs_tesseract = pytest.mark.skipif(
     not tesseract_available(), reason="tesseract is not installed (.ci/run installs it)"
 )
 
@@ -48,6 +48,7 @@ def field_right(name: str, expected: str, got: dict[str, object]) -> bool:
     return fold(str(value)).strip(" .,") == fold(expected)
 
 
+@needs_tesseract
 def test_field_split_gets_at_least_90_percent_of_fields_right(tmp_path):
     right = total = 0
     misses = []
@@ -98,3 +99,29 @@ def test_slogans_are_kept_in_notes_not_lost():
     )
     assert draft.title == "Director of Strategy" and draft.organization == "Acme Health"
     assert "Caring since 1901!" in draft.notes
+
+
+def test_missing_tesseract_says_how_to_install_it(tmp_path, cli_env):
+    """Run where the tesseract program is not on the PATH: one line, exit 2, nothing written."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.capture_samples import card_photo as photo
+
+    path = tmp_path / "card.jpg"
+    photo(CARDS[0], "left").save(path)
+    db_file = tmp_path / "cli.sqlite3"
+    env = {**cli_env, "PATH": str(tmp_path)}  # a folder with no tesseract in it
+    base = [sys.executable, "-m", "netdesk", "--db", str(db_file)]
+    run = subprocess.run(
+        [*base, "import", str(path)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert run.returncode == 2
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert str(path) in run.stderr and "needs the Tesseract OCR program" in run.stderr
+    assert "apt-get install tesseract-ocr" in run.stderr
+    listed = subprocess.run(
+        [*base, "imports", "--json"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert json.loads(listed.stdout) == []
