@@ -88,6 +88,10 @@ def open_image(path: str | Path):
     except Image.DecompressionBombError:
         raise _bomb(p) from None
     except UnidentifiedImageError:
+        if head.startswith(_MAGIC) or _is_webp(head) or _is_heif(head):
+            raise InputError(
+                f"{p}: the picture is damaged or has no pixels (0x0); export or copy it again."
+            ) from None
         raise InputError(
             f"{p}: not an image netdesk can read (PNG, JPEG, HEIC, WebP, GIF, BMP or TIFF)."
         ) from None
