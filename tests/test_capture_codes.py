@@ -237,7 +237,7 @@ def _garbage(size: int = 2900) -> str:
         ("cut.jpg", _truncated, "cut off (truncated)"),
         ("bomb.png", lambda p: p.write_bytes(_png_header(20_000, 20_000)), "enormous"),
         ("empty.png", lambda p: p.write_bytes(_png_header(0, 0)), "has no pixels (0x0)"),
-        ("moving.gif", _animated, "animated image (2 frames)"),
+        ("moving.gif", _animated, "an animated image; save the frame"),
         ("garbage.png", _code_image(_garbage()), "plain text, not a contact"),
         ("js.png", _code_image("javascript:alert(1)"), "javascript: link"),
     ],

@@ -78,10 +78,10 @@ def open_image(path: str | Path):
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(p)
             _check_size(p, image.size)
-            if getattr(image, "n_frames", 1) > 1:
+            if getattr(image, "is_animated", False):  # not n_frames: that walks every frame
                 raise InputError(
-                    f"{p}: an animated image ({image.n_frames} frames); save the frame with the "
-                    "code or card as a PNG or JPEG and import that."
+                    f"{p}: an animated image; save the frame with the code or card as a PNG "
+                    "or JPEG and import that."
                 )
             image.load()
             ImageOps.exif_transpose(image, in_place=True)  # no copy of a 48 MP photo
