@@ -52,7 +52,9 @@ def read_image(
             raise InputError(f"{name}: no contact in its codes — {reasons}")
         return "qr", iter(results)
     progress.step(0, 0, f"Reading the card in {Path(name).name}…")
-    return "card", iter([read_card(image, name, region or phone_region())])
+    draft = read_card(image, name, region or phone_region())
+    progress.check()  # Cancel pressed while Tesseract ran: stop before the review opens
+    return "card", iter([draft])
 
 
 def read_card(image, name: str, region: str) -> ContactDraft:
