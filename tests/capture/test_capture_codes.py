@@ -13,8 +13,8 @@ from netdesk.models import Contact, ContactMethod, ImportBatch
 from netdesk.services.capture.codes import find_codes
 from netdesk.services.capture.images import open_image
 from netdesk.services.capture.payloads import draft_from_payload
-from netdesk.services.drafts import ContactDraft, ParseProblem
-from netdesk.services.importer import commit_plan, plan_import, undo_import
+from netdesk.services.importing.drafts import ContactDraft, ParseProblem
+from netdesk.services.importing.importer import commit_plan, plan_import, undo_import
 from tests.capture_samples import (
     badge_photo,
     blurred,

@@ -10,7 +10,7 @@ import pytest
 
 from netdesk.services.capture.card_text import draft_from_card_text, fold
 from netdesk.services.capture.ocr import recognise_text, tesseract_available
-from netdesk.services.normalize import normalize_phone, normalize_url
+from netdesk.services.contacts.normalize import normalize_phone, normalize_url
 from tests.capture_samples import CARDS, LAYOUTS, REGIONS, card_photo
 
 needs_tesseract = pytest.mark.skipif(

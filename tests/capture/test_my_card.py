@@ -17,7 +17,7 @@ from netdesk.services.capture.my_card import (
     set_my_contact,
 )
 from netdesk.services.capture.payloads import draft_from_payload
-from netdesk.services.contacts import create_contact
+from netdesk.services.contacts.records import create_contact
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import pytest
 
 from netdesk.models import ContactMethod
-from netdesk.services.importer import commit_plan, plan_import
-from netdesk.services.normalize import is_safe_link, link_scheme
+from netdesk.services.contacts.normalize import is_safe_link, link_scheme
+from netdesk.services.importing.importer import commit_plan, plan_import
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from netdesk.services.credentials import credential_spelling, infer_professional, split_credentials
-from netdesk.services.drafts import ContactDraft, DraftAddress, DraftMethod
+from netdesk.services.contacts.credentials import (
+    credential_spelling,
+    infer_professional,
+    split_credentials,
+)
+from netdesk.services.importing.drafts import ContactDraft, DraftAddress, DraftMethod
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.I)
 _URL = re.compile(
@@ -209,7 +213,7 @@ def _contact_methods(line: _Line, draft: ContactDraft, region: str) -> None:
 
 
 def _phones(text: str, region: str) -> list[DraftMethod]:
-    from netdesk.services.normalize import _phonenumbers
+    from netdesk.services.contacts.normalize import _phonenumbers
 
     phonenumbers = _phonenumbers()
     if sum(c.isdigit() for c in text) < 6:
@@ -289,7 +293,7 @@ def _is_name(text: str) -> bool:
 
 
 def _set_name(draft: ContactDraft, text: str) -> None:
-    from netdesk.services.contacts import split_name
+    from netdesk.services.contacts.records import split_name
 
     prefix, rest = _strip_prefix(text)
     bare, credentials = split_credentials(rest)

@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 
 from netdesk.errors import InputError
-from netdesk.services.textfile import check_file
+from netdesk.services.importing.textfile import check_file
 
 IMAGE_SUFFIXES = (
     ".png",

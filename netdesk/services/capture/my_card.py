@@ -13,8 +13,8 @@ from pathlib import Path
 
 from netdesk.errors import InputError
 from netdesk.models import Contact, get_setting, set_setting
-from netdesk.services.safe_text import write_private
-from netdesk.services.vcard_export import contact_vcard
+from netdesk.services.data.safe_text import write_private
+from netdesk.services.importing.vcard_export import contact_vcard
 
 MY_CARD_SETTING = "my_card.contact_id"
 MAX_QR_VERSION = 15  # 77x77 modules: read in well under a second by phone cameras
@@ -66,7 +66,7 @@ def set_my_contact(contact_id: int | None) -> Contact | None:
     if contact_id is None:
         set_setting(MY_CARD_SETTING, None)
         return None
-    from netdesk.services.contacts import get_contact
+    from netdesk.services.contacts.records import get_contact
 
     contact = get_contact(contact_id)
     set_setting(MY_CARD_SETTING, contact.id)

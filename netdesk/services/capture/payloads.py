@@ -9,16 +9,16 @@ and an implausible card (a "vCard" with 1,000 emails) is refused as a whole.
 
 import re
 
-from netdesk.services.credentials import credential_spelling, infer_professional
-from netdesk.services.drafts import (
+from netdesk.services.contacts.credentials import credential_spelling, infer_professional
+from netdesk.services.contacts.normalize import is_safe_link, link_scheme
+from netdesk.services.importing.drafts import (
     ContactDraft,
     DraftAddress,
     DraftMethod,
     ParseProblem,
     clip_original,
 )
-from netdesk.services.normalize import is_safe_link, link_scheme
-from netdesk.services.vcard import SOCIAL_NETWORKS, draft_from_card
+from netdesk.services.importing.vcard import SOCIAL_NETWORKS, draft_from_card
 
 MAX_PAYLOAD_CHARS = 64_000  # no code holds more than ~7,100; longer text came from elsewhere
 MAX_METHODS_PER_CODE = 20  # a real badge has a handful of emails, phones and links
@@ -275,7 +275,7 @@ def _profile_stub(
 
 def _name_from_slug(draft: ContactDraft, slug: str) -> None:
     """ "jane-doe-md-4a1b2c" -> Jane Doe, MD (a guess the review shows before saving)."""
-    from netdesk.services.contacts import split_name
+    from netdesk.services.contacts.records import split_name
 
     words = [w for w in re.split(r"[-_.]+", slug) if w.isalpha()][:6]
     credentials: list[str] = []

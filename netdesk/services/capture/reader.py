@@ -1,6 +1,6 @@
 """An image file as import drafts: its codes if it has any, else the business card it shows.
 
-This is what :func:`netdesk.services.importer.read_drafts` calls for pictures, so
+This is what :func:`netdesk.services.importing.importer.read_drafts` calls for pictures, so
 badge photos, screenshots and card photos go through the same review, event, tag,
 duplicate check and undo as .vcf files. An image that yields no contact at all is
 refused with the reason (plain text in the code, a ``javascript:`` link, no
@@ -13,8 +13,8 @@ from pathlib import Path
 
 from netdesk.errors import InputError
 from netdesk.services.capture.images import open_image
-from netdesk.services.drafts import ContactDraft, ParseProblem
-from netdesk.services.normalize import DEFAULT_REGION
+from netdesk.services.contacts.normalize import DEFAULT_REGION
+from netdesk.services.importing.drafts import ContactDraft, ParseProblem
 from netdesk.services.progress import NO_PROGRESS, Progress
 
 CARD_PHOTO_EDGE = 1024  # the card photo kept with the contact, before the photo bound
@@ -61,7 +61,7 @@ def read_card(image, name: str, region: str) -> ContactDraft:
     """The business card in ``image`` as a draft carrying the photo and the OCR text."""
     from netdesk.services.capture.card_text import draft_from_card_text
     from netdesk.services.capture.ocr import recognise_text
-    from netdesk.services.photos import bounded_photo
+    from netdesk.services.contacts.photos import bounded_photo
 
     try:
         text = recognise_text(image)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout
 
-from netdesk.ui.page import Page
+from netdesk.ui.common.page import Page
 
 
 def camera_available() -> bool:
@@ -68,6 +68,6 @@ class CameraPage(Page):
         self.status.setText("Captured; reading…")
 
     def _saved(self, _id: int, path: str) -> None:
-        from netdesk.ui.import_dialog import import_files
+        from netdesk.ui.importing.import_dialog import import_files
 
         import_files(self.window_, [path])

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netdesk.services.contacts import split_name
-from netdesk.services.drafts import ContactDraft, DraftAddress, DraftMethod
-from netdesk.services.importer import PlanEntry
+from netdesk.services.contacts.records import split_name
+from netdesk.services.importing.drafts import ContactDraft, DraftAddress, DraftMethod
+from netdesk.services.importing.importer import PlanEntry
 
 PHOTO_WIDTH = 420
 # (label, draft attribute) for the plain text fields, in the order a card reads.

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import UserError
 from netdesk.services.capture.my_card import my_card_code, require_my_contact, save_my_card
-from netdesk.ui.messages import show_error
+from netdesk.ui.common.messages import show_error
 
 QR_PIXELS = 420  # on screen: a phone camera reads it from arm's length
 

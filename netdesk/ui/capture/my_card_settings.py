@@ -49,7 +49,7 @@ class MyCardSettings(QGroupBox):
         form.labelForField(row).setBuddy(self.search)
 
     def suggest(self, text: str) -> None:
-        from netdesk.services.search import ContactFilter, contact_query
+        from netdesk.services.contacts.search import ContactFilter, contact_query
 
         self.contact_id = None
         if len(text.strip()) < 2:

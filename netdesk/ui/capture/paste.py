@@ -26,7 +26,7 @@ def paste_folder() -> Path:
 
 def paste_to_import(window) -> Path | None:
     """Import what the clipboard holds; returns the pasted picture's file, if any."""
-    from netdesk.ui.import_dialog import import_files
+    from netdesk.ui.importing.import_dialog import import_files
     from netdesk.ui.main_window import IMPORTABLE_SUFFIXES
 
     mime = QGuiApplication.clipboard().mimeData()

@@ -13,8 +13,8 @@ from netdesk.models import Contact, Event, get_setting
 from netdesk.services.capture.card_text import fold
 from netdesk.services.capture.codes import find_codes
 from netdesk.services.capture.ocr import tesseract_available
-from netdesk.services.contacts import contact_to_dict, create_contact
-from netdesk.ui import import_dialog
+from netdesk.services.contacts.records import contact_to_dict, create_contact
+from netdesk.ui.importing import import_dialog
 from tests.capture_samples import CARDS, badge_photo, card_photo, qr_image
 
 MECARD = "MECARD:N:Doe,Jane;ORG:OHSU;TEL:+15035550142;EMAIL:jane.doe@ohsu.example.edu;;"
@@ -131,7 +131,7 @@ def test_no_camera_page_without_a_camera(window):
 
 def test_choose_my_card_in_settings_then_show_it(window, qtbot, tmp_path, shots):
     from netdesk.ui.capture.my_card_dialog import show_my_card
-    from netdesk.ui.settings_dialog import open_settings
+    from netdesk.ui.settings.settings_dialog import open_settings
 
     ana = create_contact(
         name="Ana Silva",
