@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "netdesk.commands.followups",
     "netdesk.commands.calendars",
     "netdesk.commands.data",
+    "netdesk.commands.my_card",
 )
 
 

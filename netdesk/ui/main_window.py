@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from netdesk import __version__
 from netdesk.models import database_path
+from netdesk.services.importing.importer import IMPORTABLE_SUFFIXES
 from netdesk.ui.calendar.followups_view import FollowUpsPage
 from netdesk.ui.calendar.today_view import TodayPage
 from netdesk.ui.contacts.view import ContactsPage
@@ -34,8 +35,8 @@ PAGE_ICONS = {
     "followups": QStyle.StandardPixmap.SP_DialogApplyButton,
     "imports": QStyle.StandardPixmap.SP_ArrowDown,
     "insights": QStyle.StandardPixmap.SP_FileDialogInfoView,
+    "camera": QStyle.StandardPixmap.SP_DesktopIcon,
 }
-IMPORTABLE_SUFFIXES = (".vcf", ".vcard", ".csv")
 
 # Menu entries that live in feature modules: (menu, text, shortcut, module, function).
 # An entry whose module is not installed is shown disabled rather than hidden.
@@ -61,11 +62,32 @@ FEATURE_ACTIONS = (
         "netdesk.ui.calendar.ics_export_dialog",
         "export_followups",
     ),
+    (
+        "File",
+        "Show &my card (QR code)…",
+        "Ctrl+Shift+M",
+        "netdesk.ui.capture.my_card_dialog",
+        "show_my_card",
+    ),
     ("File", None, "", "", ""),
     ("File", "&Backup now…", "", "netdesk.ui.data.backup_actions", "backup_now"),
     ("File", "&Restore from backup…", "", "netdesk.ui.data.backup_actions", "restore_backup"),
+    (
+        "Edit",
+        "&Paste to import (picture or files)",
+        "Ctrl+V",
+        "netdesk.ui.capture.paste",
+        "paste_to_import",
+    ),
     ("Edit", "&Settings…", "Ctrl+,", "netdesk.ui.settings.settings_dialog", "open_settings"),
 )
+
+
+def camera_pages() -> tuple:
+    """The Camera page where a camera exists; none at all where it does not."""
+    from netdesk.ui.capture.camera_page import CameraPage, camera_available
+
+    return (CameraPage,) if camera_available() else ()
 
 
 class MainWindow(QMainWindow):
@@ -85,7 +107,7 @@ class MainWindow(QMainWindow):
         )
         self.stack = QStackedWidget()
         self.pages = {}
-        for page_class in PAGES:
+        for page_class in PAGES + camera_pages():
             page = page_class(self)
             self.pages[page.key] = page
             self.stack.addWidget(page)

@@ -27,7 +27,7 @@ LAYERS = (
     ("netdesk.services.contacts",),
     ("netdesk.services.history",),
     ("netdesk.services.calendar",),
-    ("netdesk.services.importing",),
+    ("netdesk.services.importing", "netdesk.services.capture"),  # pictures are one more input
     ("netdesk.services.sync",),
     ("netdesk.commands",),
     ("netdesk.ui.common",),
@@ -35,6 +35,7 @@ LAYERS = (
     ("netdesk.ui.contacts",),
     ("netdesk.ui.calendar",),
     ("netdesk.ui.importing",),
+    ("netdesk.ui.capture",),
     ("netdesk.ui.data",),
     ("netdesk.ui.sync",),
     ("netdesk.ui.settings",),

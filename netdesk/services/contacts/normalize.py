@@ -50,6 +50,36 @@ def normalize_url(value: str) -> str:
     return value.rstrip("/")
 
 
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):(.?)", re.I)
+
+
+def link_scheme(value: str) -> str:
+    """The scheme of a link in lower case ("https", "javascript"); "" when it has none.
+
+    Read as browsers read it (leading spaces and control characters, and tabs and line
+    breaks anywhere, are ignored), so "java\tscript:" is still "javascript";
+    "example.org:8080/x" is a host, not a scheme.
+    """
+    compact = re.sub(r"[\t\n\r]+", "", value).lstrip("".join(map(chr, range(33))))
+    match = _SCHEME.match(compact)
+    if not match:
+        return ""
+    scheme = match.group(1).lower()
+    if "." in scheme and match.group(2).isdigit():
+        return ""
+    return scheme
+
+
+# Schemes a stored link may have; anything else (javascript:, data:, file:, vbscript:,
+# app protocol handlers) could run code or reach files when clicked, so it is not kept.
+SAFE_LINK_SCHEMES = ("", "http", "https", "ftp", "mailto", "tel", "sip", "xmpp", "x-apple")
+
+
+def is_safe_link(value: str) -> bool:
+    """True when ``value`` may be stored as a link (see :data:`SAFE_LINK_SCHEMES`)."""
+    return link_scheme(value) in SAFE_LINK_SCHEMES
+
+
 def normalize_method(kind: str, value: str) -> str:
     if kind == "email":
         return normalize_email(value)

@@ -19,6 +19,7 @@ from pathlib import Path
 from netdesk.errors import InputError
 from netdesk.models import get_setting, set_setting
 from netdesk.services.contacts.credentials import infer_professional
+from netdesk.services.contacts.normalize import is_safe_link, link_scheme
 from netdesk.services.contacts.records import split_name
 from netdesk.services.data.safe_text import unescape_csv_cell
 from netdesk.services.importing.drafts import (
@@ -414,6 +415,9 @@ def _draft(
             kind = {"linkedin": "social"}.get(target, target)
             label = "LinkedIn" if target == "linkedin" else _column_label(header, cells)
             for v in _split_multi(value):
+                if kind in ("url", "social") and not is_safe_link(v):
+                    d.warnings.append(f"{header}: a {link_scheme(v)}: link is not safe; left out.")
+                    continue
                 d.methods.append(DraftMethod(kind, v[:1000], label[:100], False))
         elif target == "notes":
             notes.append(value)

@@ -90,6 +90,7 @@ class ContactDraft:
     addresses: list[DraftAddress] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # imported anyway, but reported
+    ocr_text: str = ""  # a business-card photo's recognised text, shown in the review
 
     @property
     def name(self) -> str:

@@ -38,6 +38,7 @@ from netdesk.models import (
 )
 from netdesk.models.contact import ADDRESS_FIELDS, make_sort_key
 from netdesk.models.store.search_index import reindex_contacts, search_triggers_suspended
+from netdesk.services.capture.images import IMAGE_SUFFIXES
 from netdesk.services.contacts.credentials import merge_credentials
 from netdesk.services.contacts.records import MAX_NOTES_CHARS, TEXT_FIELDS, clean_text, tag_named
 from netdesk.services.data.privacy import KIND_LABELS, find_patient_identifiers, redact
@@ -68,6 +69,9 @@ MERGE_FIELDS = (
 )
 _PLAN_BATCH = 500
 VCARD_SUFFIXES = (".vcf", ".vcard")
+
+# What File › Import…, drag and drop and Edit › Paste hand to read_drafts.
+IMPORTABLE_SUFFIXES = (".vcf", ".vcard", ".csv", *IMAGE_SUFFIXES)
 
 
 @dataclass
@@ -180,10 +184,15 @@ def read_drafts(
     path: str | Path, progress: Progress = NO_PROGRESS, workers: int = 1, mapping=None
 ) -> tuple[str, Iterator[ContactDraft | ParseProblem]]:
     """(source kind, drafts) for one file, choosing the reader by extension or content."""
+    from netdesk.services.capture.images import is_image_file
     from netdesk.services.importing import csv_import, vcard
     from netdesk.services.importing.textfile import check_file
 
     p = check_file(path)
+    if is_image_file(p):
+        from netdesk.services.capture.reader import read_image
+
+        return read_image(p, progress)
     if p.suffix.lower() == ".csv":
         source, rows = csv_import.parse_csv(p, progress, mapping=mapping)
         return source, rows
@@ -193,7 +202,10 @@ def read_drafts(
         head = fh.read(4096).lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \r\n\t").upper()
     if head.replace(b"\x00", b"").startswith(b"BEGIN:VCARD"):
         return "vcard", vcard.parse_vcards(p, progress, workers)
-    raise InputError(f"{p}: not a vCard (.vcf) or CSV (.csv) file; netdesk imports those two.")
+    raise InputError(
+        f"{p}: not a vCard (.vcf), CSV (.csv) or picture (PNG, JPEG, HEIC, WebP); "
+        "netdesk imports those."
+    )
 
 
 def file_hash(paths: Sequence[str | Path]) -> str:
@@ -214,8 +226,9 @@ def plan_import(
 ) -> ImportPlan:
     """Read every file and decide what each card becomes; writes nothing.
 
-    Raises InputError when a file is unusable (missing, empty, not a vCard/CSV, no
-    cards), so nothing is planned from a half-understood input.
+    Raises InputError when a file is unusable (missing, empty, not a vCard/CSV/picture,
+    no cards, a picture with no contact in it), so nothing is planned from a
+    half-understood input.
     """
     if not paths:
         raise InputError("No file to import.")

@@ -23,6 +23,7 @@ from vobject.base import VObjectError, parseLine
 from netdesk.errors import InputError
 from netdesk.models import ROLES
 from netdesk.services.contacts.credentials import infer_professional
+from netdesk.services.contacts.normalize import is_safe_link, link_scheme
 from netdesk.services.contacts.photos import MAX_PHOTO_INPUT_BYTES, bounded_photo
 from netdesk.services.importing.drafts import (
     ContactDraft,
@@ -444,6 +445,10 @@ def _add_method(draft: ContactDraft, kind: str, value: str, label: str, pref: bo
     value = value.strip()
     if not value:
         return
+    if kind == "url" and not is_safe_link(value):
+        scheme = link_scheme(value)
+        draft.warnings.append(f"URL: a {scheme}: link is not a safe link; it was left out.")
+        return
     if kind == "url" and (m := _SOCIAL_HOSTS.match(value)):
         kind, label = "social", SOCIAL_NETWORKS.get(m.group(1).lower(), label)
     draft.methods.append(DraftMethod(kind, value[:1000], label[:100], pref))
@@ -502,6 +507,11 @@ def _fill_draft(draft: ContactDraft, lines: list, start: int) -> None:
             url = _unescape(value).strip()
             if not url and line.params.get("X-USER"):
                 url = line.params["X-USER"][0]
+            if not is_safe_link(url):
+                draft.warnings.append(
+                    f"X-SOCIALPROFILE: a {link_scheme(url)}: link is not a safe link; left out."
+                )
+                continue
             draft.methods.append(DraftMethod("social", url[:1000], label, False))
         elif name in ("IMPP", "X-SKYPE", "X-SKYPE-USERNAME", "X-AIM", "X-JABBER", "X-MSN"):
             service = (line.params.get("X-SERVICE-TYPE") or [""])[0]

@@ -74,8 +74,30 @@ def _types(label: str, version: str, pref: bool) -> str:
     return params
 
 
-def contact_vcard(contact: Contact, version: str = "3.0") -> str:
-    """One contact as vCard text (CRLF line endings)."""
+# What a card handed to someone else leaves out: private notes, tags and dates,
+# netdesk's own fields, and the photo (too big for a QR code).
+PRIVATE_PROPERTIES = (
+    "NOTE",
+    "CATEGORIES",
+    "BDAY",
+    "ANNIVERSARY",
+    "X-ANNIVERSARY",
+    "UID",
+    "X-NETDESK-SPECIALTY",
+    "X-NETDESK-CREDENTIALS",
+    "X-NETDESK-NPI",
+    "PHOTO",
+)
+
+
+def contact_vcard(
+    contact: Contact, version: str = "3.0", *, shareable: bool = False, leave_out: tuple = ()
+) -> str:
+    """One contact as vCard text (CRLF line endings).
+
+    ``shareable`` leaves out :data:`PRIVATE_PROPERTIES` (for "my card"); ``leave_out``
+    names further properties to drop (to make a QR code smaller).
+    """
     if version not in VERSIONS:
         raise InputError(f"vCard version must be one of {', '.join(VERSIONS)}.")
     name = contact.display_name or contact.name
@@ -158,6 +180,9 @@ def contact_vcard(contact: Contact, version: str = "3.0") -> str:
             else f"PHOTO:{contact.photo_url}"
         )
     lines.append("END:VCARD")
+    dropped = (PRIVATE_PROPERTIES if shareable else ()) + tuple(leave_out)
+    if dropped:
+        lines = [line for line in lines if re.split("[;:]", line, maxsplit=1)[0] not in dropped]
     return "".join(fold(line) + "\r\n" for line in lines)
 
 

@@ -47,7 +47,12 @@ from netdesk.ui.common.buttons import ok_cancel_buttons
 from netdesk.ui.common.messages import show_error
 from netdesk.ui.common.workers import run_task
 
-FILE_FILTER = "Contacts (*.vcf *.vcard *.csv);;vCard (*.vcf *.vcard);;CSV (*.csv);;All files (*)"
+FILE_FILTER = (
+    "Contacts (*.vcf *.vcard *.csv *.png *.jpg *.jpeg *.heic *.heif *.webp);;"
+    "vCard (*.vcf *.vcard);;CSV (*.csv);;"
+    "Badge or business-card pictures (*.png *.jpg *.jpeg *.heic *.heif *.webp *.gif *.bmp *.tif *.tiff);;"
+    "All files (*)"
+)
 FIELD_NAMES = {
     "display_name": "Display name",
     "given_name": "First name",
@@ -246,20 +251,7 @@ class ImportReviewDialog(QDialog):
     def _build_tabs(self) -> None:
         plan = self.plan
         new = plan.with_status("new")
-        fill_table(
-            self.new_table,
-            [
-                [
-                    e.draft.label() + (ORG_MARKER if e.draft.kind == "org" else ""),
-                    e.draft.organization,
-                    e.draft.title,
-                    _first(e, "email"),
-                    _first(e, "phone"),
-                    e.draft.card,
-                ]
-                for e in new
-            ],
-        )
+        self._fill_new()
         self.duplicates = plan.with_status("duplicate") + plan.with_status("possible")
         self.duplicates.sort(key=lambda e: (e.draft.file, e.draft.card))
         fill_table(
@@ -351,10 +343,34 @@ class ImportReviewDialog(QDialog):
             self.tabs.addTab(
                 self.privacy_table, f"P&atient data in notes ({len(plan.privacy_warnings):,})"
             )
+        cards = [e for e in plan.entries if e.draft.ocr_text]
+        if cards:  # business-card photos: the photo next to editable fields
+            from netdesk.ui.importing.card_review import CardReviewPage
+
+            self.card_page = CardReviewPage(cards, self._fill_new)
+            self.tabs.setCurrentIndex(
+                self.tabs.addTab(self.card_page, f"Business &cards ({len(cards):,})")
+            )
         if self.duplicates:
             self.dup_table.selectRow(0)
         if self.problems:
             self.problem_table.selectRow(0)
+
+    def _fill_new(self) -> None:
+        fill_table(
+            self.new_table,
+            [
+                [
+                    e.draft.label() + (ORG_MARKER if e.draft.kind == "org" else ""),
+                    e.draft.organization,
+                    e.draft.title,
+                    _first(e, "email"),
+                    _first(e, "phone"),
+                    e.draft.card,
+                ]
+                for e in self.plan.with_status("new")
+            ],
+        )
 
     def _privacy_widgets(self) -> tuple[QLabel, QCheckBox]:
         """The warning and the redact choice for notes that look like patient data."""

@@ -1,4 +1,4 @@
-"""Edit > Settings…: time zone, reminders, follow-up rules; Calendars (CalDAV, Microsoft, Google).
+"""Edit > Settings…: time zone, reminders, follow-up rules, my card; Calendars (CalDAV, Microsoft, Google).
 
 Settings the CLI also needs go to the database (netdesk.models.set_setting); the
 CalDAV password goes to the system keyring only. Test connection and Sync now run
@@ -72,6 +72,14 @@ class SettingsDialog(QDialog):
             max(0, self.all_day.findData(get_setting("all_day_alarm", "same-day")))
         )
         form.addRow("All-&day reminder:", self.all_day)
+        self.phone_region = QLineEdit(get_setting("phone_region", "") or "")
+        self.phone_region.setPlaceholderText("US")
+        self.phone_region.setMaxLength(2)
+        self.phone_region.setToolTip(
+            "Two-letter country code for phone numbers written without +, "
+            "e.g. on business cards (US, DE, FR, ES, …)"
+        )
+        form.addRow("Phone re&gion:", self.phone_region)
         layout.addWidget(general)
 
         rules = QGroupBox("Follow-up after an event")
@@ -117,6 +125,11 @@ class SettingsDialog(QDialog):
         self.calendars = CalendarsPanel(window)
         layout.addWidget(self.calendars)
 
+        from netdesk.ui.capture.my_card_settings import MyCardSettings
+
+        self.my_card = MyCardSettings()
+        layout.addWidget(self.my_card)
+
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -137,6 +150,9 @@ class SettingsDialog(QDialog):
         except (ZoneInfoNotFoundError, ValueError):
             raise InputError(f"Time zone {zone!r} is unknown; pick one from the list.") from None
         Slot.parse(self.slot.text())
+        region = self.phone_region.text().strip().upper()
+        if region and not (len(region) == 2 and region.isalpha()):
+            raise InputError(f"Phone region {region!r}: use a two-letter country code such as US.")
         url, user = self.url.text().strip(), self.user.text().strip()
         if url:
             caldav_sync.check_url(url)
@@ -145,11 +161,13 @@ class SettingsDialog(QDialog):
             set_setting("timezone", zone)
             set_setting("alarm_minutes", self.alarm.value())
             set_setting("all_day_alarm", self.all_day.currentData())
+            set_setting("phone_region", region)
             set_setting("followups.business_days", self.business_days.value())
             set_setting("followups.slot", self.slot.text().strip())
             if url or user:
                 caldav_sync.save_config(url, user, self.calendar.text())
             self.calendars.save()
+            self.my_card.save()
         if self.password.text() and user:
             caldav_sync.store_password(user, self.password.text())
             self.password.clear()
