@@ -1,8 +1,9 @@
 """The Follow-ups page, its dialogs, the .ics export dialog and the settings dialog (offscreen)."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from icalendar import Calendar
 from PySide6.QtCore import QDate, QObject, QSettings, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
@@ -12,7 +13,14 @@ from netdesk.models import FollowUp, Interaction, get_setting, set_setting
 from netdesk.services.contacts import create_contact
 from netdesk.services.followups import create_followup
 
-TODAY = date.today()
+TODAY = date(2027, 3, 10)  # a Wednesday; "overdue", snoozes and due dates count from here
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Every test here runs on TODAY, mid-afternoon in the local zone (the clock ticks)."""
+    with time_machine.travel(datetime(2027, 3, 10, 15, 0).astimezone(), tick=True):
+        yield
 
 
 class UrlCatcher(QObject):
