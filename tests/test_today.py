@@ -1,6 +1,7 @@
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 
 from netdesk.models import Contact, FollowUp, ImportBatch, ImportChange, Interaction
 from netdesk.services.contacts import add_tags, create_contact, tag_named
@@ -9,7 +10,14 @@ from netdesk.services.history import add_milestone, log_interaction
 from netdesk.services.today import build_today, complete_item, snooze_item, undo_item
 
 TODAY = date(2026, 11, 25)
-NOW = datetime(2026, 11, 25, 12, 0)
+NOW = datetime(2026, 11, 25, 12, 0)  # naive UTC, like every stored timestamp
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    """What the tests do (done, snooze, congratulate) also happens at NOW, not today."""
+    with time_machine.travel(NOW.replace(tzinfo=UTC), tick=True):
+        yield
 
 
 def person(name, **fields):
