@@ -12,7 +12,7 @@ from pathlib import Path
 
 from netdesk.errors import InputError
 from netdesk.models import Address, Contact, ContactMethod, ContactTag, Tag
-from netdesk.services.search import ContactFilter, contact_query
+from netdesk.services.contacts.search import ContactFilter, contact_query
 
 VERSIONS = ("3.0", "4.0")
 _SOCIAL_TYPES = {

@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 import time_machine
 from PySide6.QtCharts import QBarSeries, QHorizontalBarSeries, QPieSeries
 
-from netdesk.services.contacts import create_contact
-from netdesk.services.history import log_interaction
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.history.interactions import log_interaction
 
 
 @time_machine.travel(datetime(2027, 3, 10, 12, tzinfo=UTC))  # the 12 months end with March
