@@ -1,6 +1,7 @@
 """Shared fixtures: a real SQLite file per test, isolated settings, offscreen Qt."""
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,28 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 FIXTURES = Path(__file__).parent / "fixtures"
 # Microsoft / Google stand-ins and a keyring that remembers (tests/standins/).
 pytest_plugins = ["tests.standins.fixtures"]
+
+CLOCK_DIR = Path(__file__).parent / "clock"
+
+sys.path.insert(0, str(CLOCK_DIR))
+from moved_clock import moved_instant, start_moved_clock  # noqa: E402
+
+# The date guard (NETDESK_TEST_CLOCK, see tests/clock/moved_clock.py): collection and
+# session fixtures run on the moved clock, and every test starts again at that instant.
+_SESSION_CLOCK = start_moved_clock()
+
+
+@pytest.fixture(autouse=True)
+def _moved_clock():
+    """Under the date guard, each test starts exactly at the moved instant (then ticks)."""
+    instant = moved_instant()
+    if instant is None:
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(instant, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +73,10 @@ def cli_env() -> dict:
     """Environment for running ``python -m netdesk`` in a subprocess from this checkout."""
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    paths = [root, env.get("PYTHONPATH", "")]
+    if moved_instant() is not None:
+        paths.insert(0, str(CLOCK_DIR))  # its sitecustomize moves the subprocess's clock
+    env["PYTHONPATH"] = os.pathsep.join(paths)
     env["QT_QPA_PLATFORM"] = "offscreen"
     return env
 

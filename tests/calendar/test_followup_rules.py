@@ -1,8 +1,9 @@
 """Rules: after-event slot, stay-in-touch cadence, milestones; idempotent when run again."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -103,12 +104,13 @@ def test_completing_logs_interaction_and_schedules_next_cadence(db):
     log_interaction(c, channel="email", occurred_at=datetime(2026, 9, 1, 10, 0))
     run_rules(TODAY)
     (current,) = FollowUp.select().where(FollowUp.origin == "cadence")
-    complete_followup(current, channel="call")
+    with time_machine.travel(datetime.combine(TODAY, time(15), UTC), tick=False):
+        complete_followup(current, channel="call")  # done TODAY: the next round counts from it
     assert Interaction.select().where(Interaction.followup == current.id).count() == 1
     nxt = FollowUp.get((FollowUp.origin == "cadence") & (FollowUp.status == "open"))
     assert nxt.id != current.id
     assert current.next_cadence.id == nxt.id  # so an undo knows what to remove
-    assert nxt.due_date >= TODAY + timedelta(days=59)
+    assert nxt.due_date == TODAY + timedelta(days=60)
     assert run_rules(TODAY).cadence == 0  # the pending one is not duplicated
 
 

@@ -1,6 +1,7 @@
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 
 from netdesk.models import Contact, FollowUp, ImportBatch, ImportChange, Interaction
 from netdesk.services.calendar.followups import add_milestone, create_followup
@@ -9,7 +10,14 @@ from netdesk.services.contacts.records import add_tags, create_contact, tag_name
 from netdesk.services.history.interactions import log_interaction
 
 TODAY = date(2026, 11, 25)
-NOW = datetime(2026, 11, 25, 12, 0)
+NOW = datetime(2026, 11, 25, 12, 0)  # naive UTC, like every stored timestamp
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    """What the tests do (done, snooze, congratulate) also happens at NOW, not today."""
+    with time_machine.travel(NOW.replace(tzinfo=UTC), tick=True):
+        yield
 
 
 def person(name, **fields):

@@ -4,10 +4,11 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from netdesk.cli import main
 from netdesk.errors import InputError, UserError
@@ -89,11 +90,12 @@ def test_backup_file_is_user_only_and_self_contained(db, db_path, tmp_path):
         backups.backup(db, db_path)
 
 
+@time_machine.travel(datetime(2026, 3, 14, 12, tzinfo=UTC))  # after the nine below
 def test_auto_backup_runs_once_a_day_and_keeps_the_last_n(db, db_path):
     create_contact(name="Ana Silva")
     folder = db_path.parent / "backups"
     folder.mkdir(exist_ok=True)
-    for day in range(1, 10):  # nine older daily backups
+    for day in range(1, 10):  # nine older daily backups, in January 2026
         (folder / f"auto-202601{day:02d}-090000.sqlite3").write_bytes(b"old")
     (folder / "pre-migration-v1-to-v2-20250101-000000.sqlite3").write_bytes(b"keep me")
     first = backups.auto_backup(db)
@@ -103,8 +105,7 @@ def test_auto_backup_runs_once_a_day_and_keeps_the_last_n(db, db_path):
     assert len(autos) == backups.DEFAULT_KEEP
     assert autos[0].path == first
     assert (folder / "pre-migration-v1-to-v2-20250101-000000.sqlite3").exists()
-    tomorrow = date.fromordinal(date.today().toordinal() + 1)
-    assert backups.auto_backup(db, today=tomorrow) is not None
+    assert backups.auto_backup(db, today=date(2026, 3, 15)) is not None  # the next day
 
 
 def test_keep_setting_bounds_auto_backups(db, db_path):

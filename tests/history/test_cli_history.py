@@ -1,6 +1,9 @@
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
+
+import time_machine
 
 from netdesk.cli import main
 
@@ -24,6 +27,7 @@ def log(db_path, contact, channel, summary, *extra):
     return run(db_path, "log", contact, "--channel", channel, "--summary", summary, *extra)
 
 
+@time_machine.travel(datetime(2026, 11, 24, 15, tzinfo=UTC))  # after the coffee and the award
 def test_log_history_milestone_relate_today_events(db_path, capsys):
     assert run(db_path, "add", "--name", "Ana Silva", "--email", "ana@x.org") == 0
     assert run(db_path, "add", "--name", "Ben Okafor") == 0
@@ -50,7 +54,8 @@ def test_log_history_milestone_relate_today_events(db_path, capsys):
     capsys.readouterr()
     assert run(db_path, "history", "1", "--json") == 0
     data = json.loads(capsys.readouterr().out)
-    assert [e["kind"] for e in data["timeline"]][1:] == ["milestone", "interaction"]
+    kinds = [e["kind"] for e in data["timeline"]]
+    assert kinds == ["followup", "milestone", "interaction"]  # congratulate: due today, 24 Nov
     assert data["timeline"][2]["title"] == "Coffee at AHA"
     assert data["relationships"][0]["label"] == "mentor of"
     assert run(db_path, "history", "1", "--kind", "milestone", "--json") == 0

@@ -1,6 +1,7 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 
 from netdesk.errors import InputError, NotFound
 from netdesk.models import Contact, Event, EventAttendance, FollowUp, ImportBatch, ImportChange
@@ -132,11 +133,14 @@ def test_timeline_merges_everything_newest_first_and_filters(ana):
     log_interaction(ana, channel="met", summary="Poster session", occurred_at=datetime(2026, 11, 8))
     add_milestone(ana, "publication", "NEJM paper", on=date(2026, 11, 12))
     done = create_followup(ana, date(2026, 11, 11), "Send slides")
-    complete_followup(done, summary="Sent slides")
+    with time_machine.travel(datetime(2026, 11, 13, 9, tzinfo=UTC), tick=False):
+        complete_followup(done, summary="Sent slides")  # logs an interaction "now": 13 Nov
     create_followup(ana, date(2026, 12, 1), "Coffee in December")
     entries = timeline(ana.id)
     kinds = [e.kind for e in entries]
     assert kinds[0] == "followup" and entries[0].status == "open"  # due 1 Dec, the newest
+    sent = next(e for e in entries if e.kind == "interaction" and e.title.startswith("Sent"))
+    assert sent.when == datetime(2026, 11, 13, 9)  # the completion, after all of November
     assert set(kinds) == {"followup", "interaction", "milestone", "event", "import"}
     whens = [e.when for e in entries]
     assert whens == sorted(whens, reverse=True)

@@ -220,7 +220,8 @@ class DatePickerDialog(QDialog):
         layout = QVBoxLayout(self)
         self.calendar = QCalendarWidget()
         self.calendar.setSelectedDate(QDate(start.year, start.month, start.day))
-        self.calendar.setMinimumDate(QDate.currentDate())
+        today = date.today()  # Python's clock, like every other "today" in netdesk
+        self.calendar.setMinimumDate(QDate(today.year, today.month, today.day))
         layout.addWidget(self.calendar)
         buttons = ok_cancel_buttons(self)
         self.calendar.activated.connect(self.accept)

@@ -1,8 +1,9 @@
 """The Follow-ups page, its dialogs, the .ics export dialog and the settings dialog (offscreen)."""
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from icalendar import Calendar
 from PySide6.QtCore import QDate, QObject, QSettings, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
@@ -13,7 +14,14 @@ from netdesk.services.calendar.followups import create_followup
 from netdesk.services.contacts.records import create_contact
 from netdesk.services.sync.engine import link_for
 
-TODAY = date.today()
+TODAY = date(2027, 3, 10)  # a Wednesday; "overdue", snoozes and due dates count from here
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Every test here runs on TODAY, mid-afternoon in the local zone (the clock ticks)."""
+    with time_machine.travel(datetime(2027, 3, 10, 15, 0).astimezone(), tick=True):
+        yield
 
 
 class UrlCatcher(QObject):

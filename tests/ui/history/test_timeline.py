@@ -1,10 +1,11 @@
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from netdesk.models import Contact, FollowUp, Interaction, Relationship, utcnow
+from netdesk.models import Contact, FollowUp, Interaction, Relationship
 from netdesk.services.calendar.followups import add_milestone
 from netdesk.services.contacts.records import create_contact
 from netdesk.services.history.interactions import log_interaction
@@ -48,8 +49,9 @@ def test_shows_timeline_and_filters(timeline, ana):
     assert timeline.list_stack.currentWidget() is timeline.empty
 
 
+@time_machine.travel(datetime(2026, 3, 10, 15, tzinfo=UTC))  # after what the fixture logged
 def test_quick_log_defaults_to_today_email_and_undo(timeline, ana, qtbot, window):
-    """Ctrl+L belongs to the pages (tests/ui/test_contacts_layout.py); it calls focus_quick_log."""
+    """Ctrl+L belongs to the pages (tests/ui/contacts/test_contacts_layout.py); it calls focus_quick_log."""
     timeline.set_contact(ana.id)
     timeline.tree.setFocus()
     timeline.focus_quick_log()
@@ -57,7 +59,7 @@ def test_quick_log_defaults_to_today_email_and_undo(timeline, ana, qtbot, window
     qtbot.keyClicks(timeline.quick_summary, "Sent the sepsis deck")
     qtbot.keyClick(timeline.quick_summary, Qt.Key.Key_Return)
     logged = Interaction.get(Interaction.summary == "Sent the sepsis deck")
-    assert logged.channel == "email" and logged.occurred_at.date() == utcnow().date()
+    assert logged.channel == "email" and logged.occurred_at.date() == date(2026, 3, 10)
     assert Contact.get_by_id(ana.id).last_interaction_at == logged.occurred_at
     assert rows(timeline)[0] == ("Interaction", "Sent the sepsis deck")
     assert timeline.quick_summary.text() == ""
