@@ -15,11 +15,25 @@ pytest_plugins = ["tests.standins.fixtures"]
 CLOCK_DIR = Path(__file__).parent / "clock"
 
 sys.path.insert(0, str(CLOCK_DIR))
-from moved_clock import moved_instant, start_moved_clock  # noqa: E402
+from moved_clock import CLOCK_FREE, moved_instant, start_moved_clock  # noqa: E402
 
 # The date guard (NETDESK_TEST_CLOCK, see tests/clock/moved_clock.py): collection and
 # session fixtures run on the moved clock, and every test starts again at that instant.
 _SESSION_CLOCK = start_moved_clock()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under the date guard, leave out the tests that never read the clock (CLOCK_FREE)."""
+    if moved_instant() is None:
+        return
+    root = Path(__file__).parent.parent
+    keep, skip = [], []
+    for item in items:
+        path = Path(item.fspath).resolve().relative_to(root).as_posix()
+        (skip if path.startswith(CLOCK_FREE) else keep).append(item)
+    if skip:
+        config.hook.pytest_deselected(items=skip)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)
