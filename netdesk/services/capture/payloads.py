@@ -18,7 +18,11 @@ from netdesk.services.importing.drafts import (
     ParseProblem,
     clip_original,
 )
-from netdesk.services.importing.vcard import SOCIAL_NETWORKS, draft_from_card
+from netdesk.services.importing.vcard import (
+    SOCIAL_NETWORKS,
+    draft_from_card,
+    split_keeping_escapes,
+)
 
 MAX_PAYLOAD_CHARS = 64_000  # no code holds more than ~7,100; longer text came from elsewhere
 MAX_METHODS_PER_CODE = 20  # a real badge has a handful of emails, phones and links
@@ -80,48 +84,17 @@ def _vcard(body: str, file: str, number: int, where: str) -> PayloadResult:
 
 def split_escaped(text: str, sep: str) -> list[str]:
     r"""Split on ``sep`` unless escaped with a backslash; ``\;`` ``\:`` ``\,`` ``\\`` unescaped."""
-    parts, buf, escaped = [], [], False
-    for ch in text:
-        if escaped:
-            buf.append(ch)
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == sep:
-            parts.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-    parts.append("".join(buf))
-    return parts
+    return [re.sub(r"\\(.)", r"\1", part, flags=re.S) for part in split_keeping_escapes(text, sep)]
 
 
 def _fields(body: str) -> list[tuple[str, str]]:
     """MECARD/BIZCARD ``KEY:value;`` pairs, escapes honoured; raw values (commas kept escaped)."""
     out = []
-    for part in _split_keep_escapes(body, ";"):
+    for part in split_keeping_escapes(body, ";"):
         key, sep, value = part.partition(":")
         if sep and key.strip():
             out.append((key.strip().upper(), value))
     return out
-
-
-def _split_keep_escapes(text: str, sep: str) -> list[str]:
-    """Split on unescaped ``sep`` but keep the backslashes, for a second split later."""
-    parts, buf, escaped = [], [], False
-    for ch in text:
-        if escaped:
-            buf.append("\\" + ch)
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == sep:
-            parts.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-    parts.append("".join(buf))
-    return parts
 
 
 def _unescape(value: str) -> str:

@@ -343,22 +343,27 @@ def _unescape(value: str) -> str:
     )
 
 
-def _split_structured(value: str, sep: str = ";") -> list[str]:
-    """Split on unescaped separators, then unescape each part."""
+def split_keeping_escapes(text: str, sep: str = ";") -> list[str]:
+    """Split on separators that no backslash escapes; each part keeps its escapes."""
     parts, buf, escaped = [], [], False
-    for ch in value:
+    for ch in text:
         if escaped:
             buf.append("\\" + ch)
             escaped = False
         elif ch == "\\":
             escaped = True
         elif ch == sep:
-            parts.append(_unescape("".join(buf)))
+            parts.append("".join(buf))
             buf = []
         else:
             buf.append(ch)
-    parts.append(_unescape("".join(buf)))
+    parts.append("".join(buf))
     return parts
+
+
+def _split_structured(value: str, sep: str = ";") -> list[str]:
+    """Split on unescaped separators, then unescape each part."""
+    return [_unescape(part) for part in split_keeping_escapes(value, sep)]
 
 
 def _types(line) -> list[str]:

@@ -19,7 +19,8 @@ import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
 from netdesk.errors import InputError, UserError
@@ -63,6 +64,64 @@ class EventRefused(Exception):
 
 class SignInAgain(UserError):
     """The sign-in expired for good or consent was revoked: the user must sign in again."""
+
+
+class StaleEtag(Exception):
+    """HTTP 412: the event changed in the calendar since netdesk last saw its etag."""
+
+
+@dataclass(frozen=True)
+class ProviderTerms:
+    """How a provider's messages name things, so every provider explains errors alike."""
+
+    service: str  # "Microsoft Graph"
+    calendar: str  # "Outlook": "the chosen Outlook calendar"
+    signin: str  # "microsoft": netdesk calendar-signin microsoft
+    permission: str  # "Calendars.ReadWrite"
+    remedy: str  # what to do about a missing permission
+
+
+def http_problem(
+    terms: ProviderTerms, status: int, text: str, *, event: bool, throttled: float | None | bool
+) -> Exception:
+    """The exception for an HTTP error answer; ``throttled`` is False or the Retry-After."""
+    if status == 401:
+        return SignInAgain(
+            f"{terms.signin.capitalize()} no longer accepts netdesk's sign-in (401): sign in "
+            f"again (Settings › Calendars › Sign in, or netdesk calendar-signin {terms.signin})."
+        )
+    if throttled is not False:
+        return RetryLater(throttled, f"HTTP {status}")
+    if status == 403:
+        return UserError(
+            f"{terms.service} refused access (403: {text[:120]}): netdesk needs the "
+            f"{terms.permission} permission on a calendar you can edit; {terms.remedy}."
+        )
+    if status in (404, 410) and event:
+        return EventGone(text)
+    if status == 404:
+        return UserError(
+            f"The chosen {terms.calendar} calendar no longer exists (404): pick another one in "
+            "Settings › Calendars."
+        )
+    if status == 412:
+        return StaleEtag()
+    return EventRefused(f"{terms.service} answered HTTP {status} ({text[:200]})")
+
+
+def retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: a number, or an HTTP date (RFC 9110 10.2.3)."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 @dataclass

@@ -21,16 +21,25 @@ from netdesk.services.sync.engine import (
     CalendarProvider,
     EventData,
     EventGone,
-    EventRefused,
+    ProviderTerms,
     RemoteRef,
-    RetryLater,
     SignInAgain,
+    StaleEtag,
+    http_problem,
+    retry_after,
 )
-from netdesk.services.sync.graph import retry_after
 
 MAX_REMINDER_MINUTES = 40320  # the Calendar API's limit (4 weeks)
 # The rule as a Google event colour (colorId from the API's event palette).
 ORIGIN_COLOURS = {"event": "7", "cadence": "2", "milestone": "5"}
+
+TERMS = ProviderTerms(
+    service="Google Calendar",
+    calendar="Google",
+    signin="google",
+    permission="calendar.events",
+    remedy="sign in again and allow it, or pick another calendar",
+)
 
 
 def event_body(item: EventData) -> dict:
@@ -118,29 +127,9 @@ class GoogleProvider(CalendarProvider):
     def _translate(self, exc, event: bool) -> Exception:
         status = int(exc.resp.status)
         text = str(getattr(exc, "reason", "") or exc)[:200]
-        if status == 401:
-            return SignInAgain(
-                "Google no longer accepts netdesk's sign-in (401): sign in again "
-                "(Settings › Calendars › Sign in, or netdesk calendar-signin google)."
-            )
-        if status == 429 or status == 503 or (status == 403 and "rateLimitExceeded" in str(exc)):
-            return RetryLater(retry_after(exc.resp.get("retry-after")), f"HTTP {status}")
-        if status == 403:
-            return UserError(
-                f"Google Calendar refused access (403: {text}): netdesk needs the "
-                "calendar.events permission on a calendar you can edit; sign in again and "
-                "allow it, or pick another calendar."
-            )
-        if status in (404, 410) and event:
-            return EventGone(text)
-        if status == 404:
-            return UserError(
-                "The chosen Google calendar no longer exists (404): pick another one in "
-                "Settings › Calendars."
-            )
-        if status == 412:
-            return _Stale()
-        return EventRefused(f"Google answered HTTP {status} ({text})")
+        busy = status in (429, 503) or (status == 403 and "rateLimitExceeded" in str(exc))
+        throttled = retry_after(exc.resp.get("retry-after")) if busy else False
+        return http_problem(TERMS, status, text, event=event, throttled=throttled)
 
     # --- the provider -------------------------------------------------------------------
     def calendars(self) -> list[CalendarInfo]:
@@ -203,7 +192,7 @@ class GoogleProvider(CalendarProvider):
         args = {"calendarId": ref.calendar_id, "eventId": ref.event_id}
         try:
             done = self._run(events.patch(**args, body=body), event=True, if_match=ref.etag)
-        except _Stale:  # changed in Google since: netdesk's version wins
+        except StaleEtag:  # changed in Google since: netdesk's version wins
             current = self._run(events.get(**args), event=True)
             done = self._run(
                 events.patch(**args, body=body), event=True, if_match=current.get("etag", "")
@@ -255,7 +244,3 @@ class GoogleProvider(CalendarProvider):
         if answer.get("nextSyncToken"):
             set_setting(key, answer["nextSyncToken"])
         return deleted
-
-
-class _Stale(Exception):
-    """HTTP 412: the etag no longer matches."""

@@ -11,8 +11,6 @@ cancelled follow-ups keep their event, marked "Done:"/"Cancelled:", free, withou
 a reminder (Graph only lets an organiser cancel a meeting).
 """
 
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import quote, urlsplit
 
 from netdesk.errors import InputError, UserError
@@ -20,11 +18,11 @@ from netdesk.services.sync.engine import (
     CalendarInfo,
     CalendarProvider,
     EventData,
-    EventGone,
-    EventRefused,
+    ProviderTerms,
     RemoteRef,
-    RetryLater,
-    SignInAgain,
+    StaleEtag,
+    http_problem,
+    retry_after,
 )
 from netdesk.services.sync.tokens import MicrosoftSignIn
 from netdesk.services.sync.windows_zones import windows_zone
@@ -32,21 +30,6 @@ from netdesk.services.sync.windows_zones import windows_zone
 # A netdesk-owned property set GUID; the property's value is the follow-up UID.
 UID_PROPERTY = "String {5b0e6a6e-2f7e-4c1c-9a0f-6e3d2a4b7c11} Name netdeskUid"
 TIMEOUT_SECONDS = 20
-
-
-def retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds: a number, or an HTTP date (RFC 9110 10.2.3)."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def check_base_url(url: str) -> str:
@@ -89,6 +72,13 @@ def event_body(item: EventData) -> dict:
 
 
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
+TERMS = ProviderTerms(
+    service="Microsoft Graph",
+    calendar="Outlook",
+    signin="microsoft",
+    permission="Calendars.ReadWrite",
+    remedy="sign in again and accept it, or ask your administrator to grant consent",
+)
 
 
 class GraphProvider(CalendarProvider):
@@ -144,29 +134,9 @@ class GraphProvider(CalendarProvider):
             text = f"{error.get('code', '')}: {error.get('message', '')}".strip(": ")
         except ValueError:
             text = answer.text[:200]
-        if status == 401:
-            raise SignInAgain(
-                "Microsoft no longer accepts netdesk's sign-in (401): sign in again "
-                "(Settings › Calendars › Sign in, or netdesk calendar-signin microsoft)."
-            )
-        if status == 403:
-            raise UserError(
-                f"Microsoft Graph refused access (403, {text[:120]}): netdesk needs the "
-                "Calendars.ReadWrite permission on a calendar you can edit; sign in again and "
-                "accept it, or ask your administrator to grant consent."
-            )
-        if status in (404, 410) and event:
-            raise EventGone(text)
-        if status == 404:
-            raise UserError(
-                "The chosen Outlook calendar no longer exists (404): pick another one in "
-                "Settings › Calendars."
-            )
-        if status in (429, 503, 504):
-            raise RetryLater(retry_after(answer.headers.get("Retry-After")), f"HTTP {status}")
-        if status == 412:
-            raise _Stale()
-        raise EventRefused(f"Graph answered HTTP {status} ({text[:200]})")
+        busy = status in (429, 503, 504)
+        throttled = retry_after(answer.headers.get("Retry-After")) if busy else False
+        raise http_problem(TERMS, status, text, event=event, throttled=throttled)
 
     # --- the provider -------------------------------------------------------------------
     def calendars(self) -> list[CalendarInfo]:
@@ -226,7 +196,7 @@ class GraphProvider(CalendarProvider):
         try:
             headers = {"If-Match": ref.etag} if ref.etag else {}
             done = self._send("PATCH", path, event=True, json=body, headers=headers)
-        except _Stale:  # changed in Outlook since: netdesk's version wins
+        except StaleEtag:  # changed in Outlook since: netdesk's version wins
             current = self._send("GET", path + "?$select=id", event=True)
             headers = {"If-Match": current.get("@odata.etag", "*")}
             done = self._send("PATCH", path, event=True, json=body, headers=headers)
@@ -235,7 +205,3 @@ class GraphProvider(CalendarProvider):
     def delete(self, ref: RemoteRef) -> None:
         path = f"{self._events(ref.calendar_id)}/{quote(ref.event_id, safe='')}"
         self._send("DELETE", path, event=True)
-
-
-class _Stale(Exception):
-    """HTTP 412: the etag no longer matches."""
