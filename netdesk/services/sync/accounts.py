@@ -97,7 +97,10 @@ def account_status(account: str) -> AccountStatus:
     else:
         from netdesk.services.sync.tokens import google_signed_in
 
-        who = "signed in" if google_signed_in() else ""
+        try:
+            who = "signed in" if google_signed_in() else ""
+        except UserError as exc:  # no keyring service (a minimal Linux desktop): say so
+            return AccountStatus(account, label, False, str(exc))
     if not who:
         return AccountStatus(account, label, False, "not signed in")
     detail = f"{who}, {calendar}" + (f"; {note}" if note else "")

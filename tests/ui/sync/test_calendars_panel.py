@@ -126,3 +126,21 @@ def test_google_sign_in_with_a_typed_client_then_sync(window, qtbot, google, mon
     qtbot.waitUntil(lambda: panel.last_result is not None, timeout=15000)
     assert panel.status.text().startswith("Google sync: 1 new")
     assert len(google.of_uid()) == 1
+
+
+def test_settings_open_without_a_keyring_service_and_say_so(window, qtbot):
+    """A desktop with no keyring service (keyring's fail backend) still opens Settings."""
+    import keyring
+    from keyring.backends import fail
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        dialog, panel = open_calendars(window)
+        detail = panel.rows["google"].detail.text()
+        assert "keyring could not be read" in detail
+        assert not panel.rows["google"].sync.isEnabled()
+        assert panel.rows["google"].sign_in.isEnabled()
+        dialog.reject()
+    finally:
+        keyring.set_keyring(before)
