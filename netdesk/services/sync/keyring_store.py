@@ -6,13 +6,20 @@ accepts and forgets (the "null" backend) is reported instead of silently failing
 
 from netdesk.errors import UserError
 
+NO_KEYRING = (
+    "The system keyring could not be read: no keyring service is running here "
+    "(start GNOME Keyring or KWallet, or see docs/calendar.md)."
+)
+
 
 def load_secret(service: str, key: str) -> str | None:
     import keyring
-    from keyring.errors import KeyringError
+    from keyring.errors import KeyringError, NoKeyringError
 
     try:
         return keyring.get_password(service, key)
+    except NoKeyringError:
+        raise UserError(NO_KEYRING) from None
     except KeyringError as exc:
         raise UserError(f"The system keyring could not be read ({exc}).") from None
 

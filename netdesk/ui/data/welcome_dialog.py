@@ -60,7 +60,9 @@ class WelcomeDialog(QDialog):
         self.backups = _label(backup_sentence())
         layout.addWidget(self.backups)
         layout.addWidget(
-            _label("Nothing is sent anywhere unless you set up a calendar (CalDAV) yourself.")
+            _label(
+                "Nothing is sent anywhere unless you connect a calendar (CalDAV, Outlook or Google) yourself."
+            )
         )
         buttons = ok_cancel_buttons(self)
         buttons.button(buttons.StandardButton.Ok).setText("&Start")

@@ -91,6 +91,10 @@ class SettingsDialog(QDialog):
         self.slot.setPlaceholderText("e.g. 09:00-09:15 (empty: all-day)")
         form.addRow("Work-hours &slot:", self.slot)
         layout.addWidget(rules)
+        from netdesk.ui.capture.my_card_settings import MyCardSettings
+
+        self.my_card = MyCardSettings()
+        layout.addWidget(self.my_card)
         layout.addStretch()
 
         layout = QVBoxLayout(calendars_tab)
@@ -124,11 +128,6 @@ class SettingsDialog(QDialog):
 
         self.calendars = CalendarsPanel(window)
         layout.addWidget(self.calendars)
-
-        from netdesk.ui.capture.my_card_settings import MyCardSettings
-
-        self.my_card = MyCardSettings()
-        layout.addWidget(self.my_card)
 
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
