@@ -10,7 +10,9 @@ from netdesk.models import EVENT_KINDS
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("import", help="import contacts from .vcf / .csv files")
+    p = subparsers.add_parser(
+        "import", help="import contacts from .vcf / .csv files and badge or business-card pictures"
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--event", default="", metavar="NAME", help="where you met them")
     p.add_argument(
