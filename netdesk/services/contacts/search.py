@@ -214,11 +214,9 @@ def contact_page(
     next page (keyset paging) instead of skipping ``offset`` rows. ``index_matches``
     is :attr:`ListCount.index_matches`, so that paging does not count again.
     """
-    walk = f.sort == "name" and bool(fts_expression(f.search)) and not initial_letter(f.search)
-    if walk:
-        if index_matches is None:
-            index_matches = count_index_matches(f.search, DENSE_MATCHES)
-        walk = index_matches > DENSE_MATCHES
+    if index_matches is None:
+        index_matches = plan_matches(f)
+    walk = index_matches is not None and index_matches > DENSE_MATCHES
     ids = contact_query(f, [Contact.id], walk_sort_index=walk).limit(limit)
     if after is not None and f.sort == "name":
         key = Tuple(Contact.sort_key, Contact.id)
@@ -231,6 +229,17 @@ def contact_page(
         .where(Contact.id.in_(ids))
         .order_by(*_order(f))
     )
+
+
+def plan_matches(f: ContactFilter) -> int | None:
+    """The index matches :func:`contact_page` plans with, counted up to DENSE_MATCHES + 1.
+
+    None when its plan does not depend on them (no search, a letter, another sort), so
+    a list counts them once per search instead of once per page.
+    """
+    if f.sort == "name" and fts_expression(f.search) and not initial_letter(f.search):
+        return count_index_matches(f.search, DENSE_MATCHES)
+    return None
 
 
 @dataclass(frozen=True)

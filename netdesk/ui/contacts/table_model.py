@@ -2,19 +2,26 @@
 
 Only the columns the table shows are selected, a page at a time (canFetchMore /
 fetchMore), and rows are kept as small tuples, so a 100,000-contact database
-costs only what the user has scrolled through. The total comes from a COUNT query.
+costs only what the user has scrolled through. The first page is shown without
+counting; the (capped) COUNT runs on the next turn of the event loop and announces
+itself with ``totalChanged``, so typing never waits for it.
 """
 
 from dataclasses import replace
 from datetime import date
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 
 from netdesk.models import Contact, Organization, database
 from netdesk.models.contact import NAME_FIELDS, format_name
-from netdesk.services.contacts.search import ContactFilter, contact_page, count_for_list
+from netdesk.services.contacts.search import (
+    ContactFilter,
+    contact_page,
+    count_for_list,
+    plan_matches,
+)
 
 PAGE_SIZE = 200
 # A search stops counting here: "2,000+" is as useful as 25,411 and much faster.
@@ -75,12 +82,15 @@ def format_last_contact(stored: str) -> str:
 class ContactTableModel(QAbstractTableModel):
     """Contacts matching a :class:`ContactFilter`, fetched ``PAGE_SIZE`` rows at a time."""
 
+    totalChanged = Signal()  # noqa: N815 (Qt spelling): the deferred count arrived
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._filter = ContactFilter()
         self._rows: list[Row] = []
         self._total = 0
         self._exact = True
+        self._counted = True
         self._index_matches: int | None = None
         self._positions: dict[int, int] = {}
 
@@ -98,17 +108,28 @@ class ContactTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = []
         self._positions: dict[int, int] = {}  # contact id -> row, filled as rows are looked up
-        counted = count_for_list(self._filter, SEARCH_COUNT_CAP)
-        self._total = counted.total if counted.exact else SEARCH_COUNT_CAP
-        self._exact = counted.exact
-        self._index_matches = counted.index_matches
+        self._index_matches = plan_matches(self._filter)
         self._rows = self._fetch(0, PAGE_SIZE)
-        if len(self._rows) < PAGE_SIZE:
-            self._found_all()
+        self._total = len(self._rows)
+        self._exact = self._counted = len(self._rows) < PAGE_SIZE
         self.endResetModel()
+        if not self._counted:  # after this turn of the event loop: the page is painted first
+            QTimer.singleShot(0, self, self.count_total)
 
-    def _found_all(self) -> None:
-        self._total, self._exact = len(self._rows), True
+    def count_total(self) -> None:
+        """Count the matches (a search up to SEARCH_COUNT_CAP) unless that is done already.
+
+        Counts for the current filter, so a count scheduled before the user typed on
+        counts what is shown now, and the later ones find nothing to do.
+        """
+        if self._counted:
+            return
+        counted = count_for_list(self._filter, SEARCH_COUNT_CAP)
+        self._counted = True
+        if not self._exact:  # fetchMore may have reached the end meanwhile
+            self._total = max(len(self._rows), counted.total if counted.exact else SEARCH_COUNT_CAP)
+            self._exact = counted.exact
+        self.totalChanged.emit()
 
     def _fetch(self, offset: int, limit: int) -> list[Row]:
         after = None
@@ -126,8 +147,13 @@ class ContactTableModel(QAbstractTableModel):
 
     @property
     def total_is_exact(self) -> bool:
-        """False while a search's count stopped at SEARCH_COUNT_CAP."""
+        """False until counted, and while a search's count stopped at SEARCH_COUNT_CAP."""
         return self._exact
+
+    @property
+    def counted(self) -> bool:
+        """False between showing the first page and the deferred count."""
+        return self._counted
 
     def canFetchMore(self, parent: QModelIndex = _ROOT) -> bool:  # noqa: N802
         if parent.isValid():
@@ -141,6 +167,7 @@ class ContactTableModel(QAbstractTableModel):
         first = len(self._rows)
         if len(rows) < PAGE_SIZE:  # the end (or rows were deleted meanwhile)
             self._total, self._exact = first + len(rows), True
+            self._counted = True
         elif not self._exact:
             self._total = max(self._total, first + len(rows))
         if rows:  # listeners of rowsInserted see the new total

@@ -169,6 +169,7 @@ class ContactsPage(Page):
         header.sectionResized.connect(lambda *_: self._save_layout())
         self.model.modelReset.connect(self._update_states)
         self.model.rowsInserted.connect(self._update_count)
+        self.model.totalChanged.connect(self._update_count)
         QWidget.setTabOrder(self.search, self.tag_filter)
         QWidget.setTabOrder(self.tag_filter, self.role_filter)
         QWidget.setTabOrder(self.role_filter, self.event_filter)
@@ -476,6 +477,8 @@ class ContactsPage(Page):
         total = self.model.total
         if self.model.total_is_exact:
             self.count_label.setText(f"{total:,} contact{'s' if total != 1 else ''}")
+        elif not self.model.counted:  # for the moment until the count arrives
+            self.count_label.setText(f"{total:,}+ contacts")
         else:
             self.count_label.setText(f"{total:,}+ contacts match; keep typing to narrow")
 
