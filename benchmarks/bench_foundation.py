@@ -227,6 +227,7 @@ def child_scroll(db: str) -> None:
                 times.append((time.perf_counter() - start) * 1000)
             every += times
             run_p95.append(pct(times, 95))
+            model.count_total()
             deep = []
             for offset in (50_000, model.total - PAGE_SIZE):
                 start = time.perf_counter()

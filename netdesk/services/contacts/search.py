@@ -24,11 +24,21 @@ from netdesk.models import (
 
 SORTS = {
     "name": (Contact.sort_key, Contact.id),
-    "organization": (Organization.name, Contact.sort_key),
-    "role": (Contact.role, Contact.sort_key),
+    "organization": (Contact.organization_sort, Contact.sort_key, Contact.id),
+    "role": (Contact.role, Contact.sort_key, Contact.id),
     "last_contact": (Contact.last_interaction_at, Contact.sort_key),
     "updated": (Contact.updated_at, Contact.id),
 }
+# Sorts whose keys are never NULL and end in the id: the next page seeks past the
+# previous page's last key (keyset paging) instead of skipping rows.
+KEYSET_SORTS = frozenset({"name", "organization", "role", "updated"})
+
+
+def sort_columns(f: "ContactFilter") -> tuple:
+    """The columns ``f`` sorts by; select them to page with ``after``."""
+    return SORTS.get(f.sort, SORTS["name"])
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 8
 
@@ -188,8 +198,7 @@ def count_index_matches(text: str, cap: int) -> int:
 
 
 def _order(f: ContactFilter) -> list:
-    keys = SORTS.get(f.sort, SORTS["name"])
-    return [k.desc() if f.descending else k.asc() for k in keys]
+    return [k.desc() if f.descending else k.asc() for k in sort_columns(f)]
 
 
 # A search with more index matches than this walks the name order instead of sorting.
@@ -201,7 +210,7 @@ def contact_page(
     columns,
     offset: int,
     limit: int,
-    after: tuple[str, int] | None = None,
+    after: tuple | None = None,
     index_matches: int | None = None,
 ) -> Select:
     """One page of :func:`contact_query`, planned for type-ahead and scrolling speed.
@@ -211,15 +220,16 @@ def contact_page(
     them all costs ~1 µs each while walking the name index stops after a few hundred
     rows, so dense searches sorted by name walk the index; sparse ones sort. In name
     order, ``after`` = the previous page's last (sort_key, id) seeks straight to the
-    next page (keyset paging) instead of skipping ``offset`` rows. ``index_matches``
+    next page (keyset paging) instead of skipping ``offset`` rows; so do the other
+    :data:`KEYSET_SORTS`, with ``after`` = the last row's :func:`sort_columns`. ``index_matches``
     is :attr:`ListCount.index_matches`, so that paging does not count again.
     """
     if index_matches is None:
         index_matches = plan_matches(f)
     walk = index_matches is not None and index_matches > DENSE_MATCHES
     ids = contact_query(f, [Contact.id], walk_sort_index=walk).limit(limit)
-    if after is not None and f.sort == "name":
-        key = Tuple(Contact.sort_key, Contact.id)
+    if after is not None and f.sort in KEYSET_SORTS:
+        key = Tuple(*sort_columns(f))
         ids = ids.where(key < Tuple(*after) if f.descending else key > Tuple(*after))
     else:
         ids = ids.offset(offset)

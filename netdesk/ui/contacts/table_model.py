@@ -21,6 +21,7 @@ from netdesk.services.contacts.search import (
     contact_page,
     count_for_list,
     plan_matches,
+    sort_columns,
 )
 
 PAGE_SIZE = 200
@@ -43,7 +44,6 @@ SELECTED = (
     Contact.last_interaction_at,
     Contact.title,
     Contact.archived,
-    Contact.sort_key,
 )
 
 
@@ -55,18 +55,19 @@ class Row(NamedTuple):
     last_contact: str  # as SQLite stores it; formatted only when shown
     title: str
     archived: bool
-    sort_key: str  # where the next page starts (keyset paging)
+    key: tuple  # the sort's columns: where the next page starts (keyset paging)
 
 
 def _row(values: tuple) -> Row:
-    """A raw result row (in SELECTED order) -> Row, without building a model instance."""
+    """A raw result row (SELECTED, then the sort's columns) -> Row, without a model instance."""
     names_end = 1 + len(NAME_FIELDS)
     cid, names = values[0], values[1:names_end]
-    credentials, org, role, last, title, archived, sort_key = values[names_end:]
+    credentials, org, role, last, title, archived = values[names_end : len(SELECTED)]
     name = format_name(*names) or "(no name)"
     if credentials:
         name = f"{name}, {credentials}"
-    return Row(cid, name, org or "", role, last or "", title, bool(archived), sort_key)
+    key = values[len(SELECTED) :]
+    return Row(cid, name, org or "", role, last or "", title, bool(archived), key)
 
 
 def format_last_contact(stored: str) -> str:
@@ -134,9 +135,9 @@ class ContactTableModel(QAbstractTableModel):
     def _fetch(self, offset: int, limit: int) -> list[Row]:
         after = None
         if offset and offset == len(self._rows):  # the next page: seek past the last row
-            last = self._rows[-1]
-            after = (last.sort_key, last.id)
-        query = contact_page(self._filter, SELECTED, offset, limit, after, self._index_matches)
+            after = self._rows[-1].key
+        columns = (*SELECTED, *sort_columns(self._filter))
+        query = contact_page(self._filter, columns, offset, limit, after, self._index_matches)
         cursor = database.execute(query)
         return [_row(values) for values in cursor.fetchall()]
 
