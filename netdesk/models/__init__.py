@@ -1,5 +1,6 @@
 """Peewee models. Plain Python: nothing here imports Qt."""
 
+from netdesk.models import sqlite_only  # noqa: F401 (first: peewee without Postgres drivers)
 from netdesk.models.attendance import EventAttendance
 from netdesk.models.contact import (
     METHOD_KINDS,

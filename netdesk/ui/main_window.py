@@ -15,18 +15,23 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
+    QWidget,
 )
 
 from netdesk import __version__
 from netdesk.models import database_path
-from netdesk.ui.calendar.followups_view import FollowUpsPage
-from netdesk.ui.calendar.today_view import TodayPage
-from netdesk.ui.contacts.view import ContactsPage
-from netdesk.ui.history.events_view import EventsPage
-from netdesk.ui.history.insights_view import InsightsPage
-from netdesk.ui.importing.imports_view import ImportsPage
 
-PAGES = (TodayPage, ContactsPage, EventsPage, FollowUpsPage, ImportsPage, InsightsPage)
+# (key, title, module, class): a page is imported and built when first shown, so the
+# window opens with only the page it shows (charts, the importer's fuzzy matching
+# and the dialogs load later).
+PAGES = (
+    ("today", "Today", "netdesk.ui.calendar.today_view", "TodayPage"),
+    ("contacts", "Contacts", "netdesk.ui.contacts.view", "ContactsPage"),
+    ("events", "Events", "netdesk.ui.history.events_view", "EventsPage"),
+    ("followups", "Follow-ups", "netdesk.ui.calendar.followups_view", "FollowUpsPage"),
+    ("imports", "Imports", "netdesk.ui.importing.imports_view", "ImportsPage"),
+    ("insights", "Insights", "netdesk.ui.history.insights_view", "InsightsPage"),
+)
 PAGE_ICONS = {
     "today": QStyle.StandardPixmap.SP_FileDialogDetailedView,
     "contacts": QStyle.StandardPixmap.SP_DirHomeIcon,
@@ -35,6 +40,7 @@ PAGE_ICONS = {
     "imports": QStyle.StandardPixmap.SP_ArrowDown,
     "insights": QStyle.StandardPixmap.SP_FileDialogInfoView,
 }
+PAGE_KEYS = [key for key, *_ in PAGES]
 IMPORTABLE_SUFFIXES = (".vcf", ".vcard", ".csv")
 
 # Menu entries that live in feature modules: (menu, text, shortcut, module, function).
@@ -84,13 +90,11 @@ class MainWindow(QMainWindow):
             "#sidebar { font-size: 13px; } #sidebar::item { padding: 6px 4px; }"
         )
         self.stack = QStackedWidget()
-        self.pages = {}
-        for page_class in PAGES:
-            page = page_class(self)
-            self.pages[page.key] = page
-            self.stack.addWidget(page)
-            item = QListWidgetItem(self.style().standardIcon(PAGE_ICONS[page.key]), page.title)
-            item.setData(Qt.ItemDataRole.UserRole, page.key)
+        self.pages = {}  # key -> page, for the pages built so far
+        for key, title, _module, _class in PAGES:
+            self.stack.addWidget(QWidget())  # stands in until the page is first shown
+            item = QListWidgetItem(self.style().standardIcon(PAGE_ICONS[key]), title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._show_row)
 
@@ -107,16 +111,26 @@ class MainWindow(QMainWindow):
 
     # navigation -------------------------------------------------------------
     def page(self, key: str):
+        """The page ``key``, built (and its module imported) on first use."""
+        if key not in self.pages:
+            row = PAGE_KEYS.index(key)
+            _key, _title, module, class_name = PAGES[row]
+            page = getattr(importlib.import_module(module), class_name)(self)
+            stand_in = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self.pages[key] = page
         return self.pages[key]
 
     def show_page(self, key: str) -> None:
-        self.sidebar.setCurrentRow(list(self.pages).index(key))
+        self.sidebar.setCurrentRow(PAGE_KEYS.index(key))
 
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
-        self.stack.setCurrentIndex(row)
-        page = self.stack.currentWidget()
+        page = self.page(PAGE_KEYS[row])
+        self.stack.setCurrentWidget(page)
         page.refresh()
         self.settings.setValue("window/page", page.key)
 
@@ -167,8 +181,8 @@ class MainWindow(QMainWindow):
         )
         self.undo_stack.indexChanged.connect(self._after_undo_change)
 
-        for i, key in enumerate(self.pages):
-            action = QAction(self.pages[key].title, self)
+        for i, (key, title, _module, _class) in enumerate(PAGES):
+            action = QAction(title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             action.triggered.connect(lambda _=False, k=key: self.show_page(k))
             menus["View"].addAction(action)
@@ -217,7 +231,7 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1100, 720)
         last = self.settings.value("window/page", "today")
-        self.show_page(last if last in self.pages else "today")
+        self.show_page(last if last in PAGE_KEYS else "today")
         self.update_status()
 
     def closeEvent(self, event) -> None:  # noqa: N802

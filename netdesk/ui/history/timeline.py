@@ -110,7 +110,7 @@ class TimelineWidget(QWidget):
             filters.addWidget(button)
         filters.addStretch(1)
 
-        self.tree = QTreeWidget()
+        self.tree = QTreeWidget(self)  # parented: the stacked layout must not show it as a window
         self.tree.setHeaderLabels(["When", "Kind", "What", "Details"])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
