@@ -36,7 +36,6 @@ from netdesk.services.calendar.today import (
 from netdesk.ui.common.buttons import ok_cancel_buttons
 from netdesk.ui.common.page import Page, empty_state
 from netdesk.ui.common.undo import run_undoable
-from netdesk.ui.history.dialogs import to_qdate
 
 ROWS_SHOWN = 25
 EMPTY_TEXT = (
@@ -49,6 +48,8 @@ class DateDialog(QDialog):
     """Pick the day a snoozed item comes back."""
 
     def __init__(self, parent, start: date) -> None:
+        from netdesk.ui.history.dialogs import to_qdate  # not at start-up: the dialogs are big
+
         super().__init__(parent)
         self.setWindowTitle("Snooze until")
         self.calendar = QCalendarWidget()
