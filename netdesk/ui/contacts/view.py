@@ -59,7 +59,8 @@ EMPTY_TEXT = (
 
 
 class ContactTable(QTableView):
-    """The list: Enter opens the selected contact in the editor, Del deletes."""
+    """The list: Enter opens the selected contact in the editor, Del deletes, Ctrl+End
+    goes to the last contact."""
 
     def __init__(self, on_enter, on_delete) -> None:
         super().__init__()
@@ -72,6 +73,12 @@ class ContactTable(QTableView):
             return
         if event.matches(QKeySequence.StandardKey.Delete):
             self._on_delete()
+            return
+        if event.matches(QKeySequence.StandardKey.MoveToEndOfDocument):  # Ctrl+End
+            last = self.model().jump_to_end()  # the last page, without the rows between
+            if last >= 0:
+                self.selectRow(last)
+                self.scrollTo(self.model().index(last, 0))
             return
         super().keyPressEvent(event)
 
