@@ -159,7 +159,7 @@ class ContactTableModel(QAbstractTableModel):
             return self._query(f, 0, PAGE_SIZE, self._edges[page - 1][1])
         if keyset and page + 1 in self._edges:
             return self._query(reverse, 0, PAGE_SIZE, self._edges[page + 1][0])[::-1]
-        if self._exact and page == (self._total - 1) // PAGE_SIZE:  # the last page
+        if keyset and self._exact and page == (self._total - 1) // PAGE_SIZE:  # the last
             return self._query(reverse, 0, self._total - page * PAGE_SIZE, None)[::-1]
         return self._query(f, page * PAGE_SIZE, PAGE_SIZE, None)
 
