@@ -4,7 +4,7 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,6 +41,7 @@ PAGE_ICONS = {
     "insights": QStyle.StandardPixmap.SP_FileDialogInfoView,
 }
 PAGE_KEYS = [key for key, *_ in PAGES]
+STATUS_DELAY_MS = 250  # the status bar's count comes after the window is on screen
 IMPORTABLE_SUFFIXES = (".vcf", ".vcard", ".csv")
 
 # Menu entries that live in feature modules: (menu, text, shortcut, module, function).
@@ -232,7 +233,11 @@ class MainWindow(QMainWindow):
             self.resize(1100, 720)
         last = self.settings.value("window/page", "today")
         self.show_page(last if last in PAGE_KEYS else "today")
-        self.update_status()
+        QTimer.singleShot(STATUS_DELAY_MS, self, self._first_status)  # counting waits
+
+    def _first_status(self) -> None:
+        if not self.statusBar().currentMessage():  # a message (the daily backup) goes first
+            self.update_status()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.settings.setValue("window/geometry", self.saveGeometry())

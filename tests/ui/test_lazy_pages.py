@@ -52,3 +52,10 @@ def test_the_view_menu_and_the_remembered_page_work_before_a_page_exists(window,
     qtbot.addWidget(again)
     assert list(again.pages) == ["followups"]
     again.show_page("today")
+
+
+def test_the_status_bar_counts_once_the_window_is_shown(window, qtbot):
+    from netdesk.services.contacts.records import create_contact
+
+    create_contact(name="Ana Silva")  # after the window was built: counted later
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("1 contacts"))
