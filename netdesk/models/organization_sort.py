@@ -4,7 +4,8 @@ Sorting the list by organization used to sort every contact through a join; with
 the name on the contact row, one index (organization_sort, sort_key) gives any page
 in order, keyset-paged from either end. Triggers keep the copy right for every
 writer, as for the search index: a contact added or moved, an organization renamed
-or deleted. "" (no organization) sorts first, as NULL did through the join.
+or deleted. "" (no organization) sorts first, as NULL did through the join. The
+same step indexes the last-contact order on a NULL-free expression, for keyset paging.
 """
 
 from peewee import SqliteDatabase
@@ -13,6 +14,9 @@ _NAME_OF = "coalesce((SELECT name FROM organization WHERE id = {id}), '')"
 
 SCHEMA = [
     "CREATE INDEX IF NOT EXISTS contact_organization_sort ON contact(organization_sort, sort_key)",
+    # The last-contact order pages by key too, on a NULL-free expression ('' = never).
+    "CREATE INDEX IF NOT EXISTS contact_last_contact_sort "
+    "ON contact(coalesce(last_interaction_at, ''), sort_key)",
     "CREATE TRIGGER IF NOT EXISTS contact_org_sort_ai AFTER INSERT ON contact "
     "WHEN new.organization_id IS NOT NULL BEGIN "
     f"UPDATE contact SET organization_sort = {_NAME_OF.format(id='new.organization_id')} "

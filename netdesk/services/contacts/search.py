@@ -22,16 +22,18 @@ from netdesk.models import (
     Tag,
 )
 
+_LAST_CONTACT = fn.COALESCE(Contact.last_interaction_at, SQL("''"))
 SORTS = {
     "name": (Contact.sort_key, Contact.id),
     "organization": (Contact.organization_sort, Contact.sort_key, Contact.id),
     "role": (Contact.role, Contact.sort_key, Contact.id),
-    "last_contact": (Contact.last_interaction_at, Contact.sort_key),
+    # never contacted: '' (a key that is never NULL), the expression the index is on
+    "last_contact": (_LAST_CONTACT, Contact.sort_key, Contact.id),
     "updated": (Contact.updated_at, Contact.id),
 }
 # Sorts whose keys are never NULL and end in the id: the next page seeks past the
 # previous page's last key (keyset paging) instead of skipping rows.
-KEYSET_SORTS = frozenset({"name", "organization", "role", "updated"})
+KEYSET_SORTS = frozenset({"name", "organization", "role", "last_contact", "updated"})
 
 
 def sort_columns(f: "ContactFilter") -> tuple:
@@ -244,8 +246,12 @@ def contact_page(
 def _page_ids(f: ContactFilter, limit: int, offset: int, after: tuple | None, *, walk: bool):
     ids = contact_query(f, [Contact.id], walk_sort_index=walk).limit(limit)
     if after is not None and f.sort in KEYSET_SORTS:
-        key = Tuple(*sort_columns(f))
-        return ids.where(key < Tuple(*after) if f.descending else key > Tuple(*after))
+        columns = sort_columns(f)
+        key = Tuple(*columns)
+        # The redundant first-column bound lets SQLite seek an expression index too.
+        if f.descending:
+            return ids.where((key < Tuple(*after)) & (columns[0] <= after[0]))
+        return ids.where((key > Tuple(*after)) & (columns[0] >= after[0]))
     return ids.offset(offset)
 
 

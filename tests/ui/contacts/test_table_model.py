@@ -95,7 +95,7 @@ def test_rows_read_in_any_order_follow_the_query_holding_two_pages(
     assert model.pages_held <= 2
 
 
-@pytest.mark.parametrize("sort", ["name", "organization"])
+@pytest.mark.parametrize("sort", ["name", "organization", "last_contact"])
 def test_dropped_pages_and_the_last_page_are_read_without_offset(window_of_two, sort):
     f = ContactFilter(sort=sort)
     expected = [c.id for c in contact_query(f)]
