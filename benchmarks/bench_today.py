@@ -2,9 +2,11 @@
 
     python benchmarks/bench_today.py [DB_PATH] [CONTACTS]
 
-Builds 100,000 contacts with 5 interactions each (500,000) unless DB_PATH already
-exists, adds follow-ups, milestones, cadence tags and an import batch, then times
-``build_today`` against the bare cost of one SQLite scan of the contact table.
+Builds 100,000 contacts with 5 interactions each (500,000; at 1,000,000 contacts,
+5,000,000) unless DB_PATH already exists, adds follow-ups, milestones, cadence tags
+and an import batch, then times ``build_today`` and the Insights page's
+``compute_insights`` against the bare cost of one SQLite scan of the contact table.
+The last lines are ``ms NAME VALUE`` figures (medians of 20 runs).
 """
 
 import random
@@ -118,6 +120,16 @@ def main() -> None:
         (f"names+emails ({len(shown)} rows)", lambda: parts._fill_people(shown)),
     ):
         print(f"  {name:<26} {timed(fn)[0]:6.1f} ms median")
+    from netdesk.services.history.insights import compute_insights
+
+    insights, insights_worst = timed(compute_insights, runs=5)
+    print(
+        f"compute_insights (the Insights page): {insights:6.1f} ms median, {insights_worst:6.1f} worst"
+    )
+    size = f"{n // 1_000_000}m" if n >= 1_000_000 else f"{n // 1000}k"
+    print(f"ms bare_contact_scan_{size} {bare:.2f}")
+    print(f"ms today_median_{size} {median:.2f}")
+    print(f"ms insights_median_{size} {insights:.2f}")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from netdesk.models.interaction import (
 )
 from netdesk.models.registry import ALL_MODELS
 from netdesk.models.setting import Setting, get_setting, set_setting
+from netdesk.models.store import sqlite_only  # noqa: F401 (first: peewee without Postgres drivers)
 from netdesk.models.store.opening import open_database
 
 __all__ = [

@@ -65,6 +65,8 @@ class Contact(BaseModel):
     anniversary = DateField(null=True)
     uid = CharField(default="", index=True)  # vCard UID, kept for round trips
     sort_key = CharField(default="", index=True)  # casefolded "family given" for sorting
+    # the organization's name, kept by triggers (models/store/organization_sort.py) for sorting
+    organization_sort = CharField(default="", collation="NOCASE")
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow, index=True)
     last_interaction_at = DateTimeField(null=True, index=True)

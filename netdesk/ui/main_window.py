@@ -4,7 +4,7 @@ import importlib
 import importlib.util
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -15,19 +15,24 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
+    QWidget,
 )
 
 from netdesk import __version__
 from netdesk.models import database_path
-from netdesk.services.importing.importer import IMPORTABLE_SUFFIXES
-from netdesk.ui.calendar.followups_view import FollowUpsPage
-from netdesk.ui.calendar.today_view import TodayPage
-from netdesk.ui.contacts.view import ContactsPage
-from netdesk.ui.history.events_view import EventsPage
-from netdesk.ui.history.insights_view import InsightsPage
-from netdesk.ui.importing.imports_view import ImportsPage
+from netdesk.services.importing.formats import IMPORTABLE_SUFFIXES
 
-PAGES = (TodayPage, ContactsPage, EventsPage, FollowUpsPage, ImportsPage, InsightsPage)
+# (key, title, module, class): a page is imported and built when first shown, so the
+# window opens with only the page it shows (charts, the importer's fuzzy matching
+# and the dialogs load later).
+PAGES = (
+    ("today", "Today", "netdesk.ui.calendar.today_view", "TodayPage"),
+    ("contacts", "Contacts", "netdesk.ui.contacts.view", "ContactsPage"),
+    ("events", "Events", "netdesk.ui.history.events_view", "EventsPage"),
+    ("followups", "Follow-ups", "netdesk.ui.calendar.followups_view", "FollowUpsPage"),
+    ("imports", "Imports", "netdesk.ui.importing.imports_view", "ImportsPage"),
+    ("insights", "Insights", "netdesk.ui.history.insights_view", "InsightsPage"),
+)
 PAGE_ICONS = {
     "today": QStyle.StandardPixmap.SP_FileDialogDetailedView,
     "contacts": QStyle.StandardPixmap.SP_DirHomeIcon,
@@ -37,6 +42,8 @@ PAGE_ICONS = {
     "insights": QStyle.StandardPixmap.SP_FileDialogInfoView,
     "camera": QStyle.StandardPixmap.SP_DesktopIcon,
 }
+PAGE_KEYS = [key for key, *_ in PAGES]
+STATUS_DELAY_MS = 250  # the status bar's count comes after the window is on screen
 
 # Menu entries that live in feature modules: (menu, text, shortcut, module, function).
 # An entry whose module is not installed is shown disabled rather than hidden.
@@ -83,11 +90,13 @@ FEATURE_ACTIONS = (
 )
 
 
-def camera_pages() -> tuple:
+def camera_page_specs() -> tuple:
     """The Camera page where a camera exists; none at all where it does not."""
-    from netdesk.ui.capture.camera_page import CameraPage, camera_available
+    from netdesk.ui.capture.camera_page import camera_available
 
-    return (CameraPage,) if camera_available() else ()
+    if not camera_available():
+        return ()
+    return (("camera", "Camera", "netdesk.ui.capture.camera_page", "CameraPage"),)
 
 
 class MainWindow(QMainWindow):
@@ -106,13 +115,13 @@ class MainWindow(QMainWindow):
             "#sidebar { font-size: 13px; } #sidebar::item { padding: 6px 4px; }"
         )
         self.stack = QStackedWidget()
-        self.pages = {}
-        for page_class in PAGES + camera_pages():
-            page = page_class(self)
-            self.pages[page.key] = page
-            self.stack.addWidget(page)
-            item = QListWidgetItem(self.style().standardIcon(PAGE_ICONS[page.key]), page.title)
-            item.setData(Qt.ItemDataRole.UserRole, page.key)
+        self.pages = {}  # key -> page, for the pages built so far
+        self.page_specs = PAGES + camera_page_specs()
+        self.page_keys = [key for key, *_ in self.page_specs]
+        for key, title, _module, _class in self.page_specs:
+            self.stack.addWidget(QWidget())  # stands in until the page is first shown
+            item = QListWidgetItem(self.style().standardIcon(PAGE_ICONS[key]), title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._show_row)
 
@@ -132,16 +141,26 @@ class MainWindow(QMainWindow):
 
     # navigation -------------------------------------------------------------
     def page(self, key: str):
+        """The page ``key``, built (and its module imported) on first use."""
+        if key not in self.pages:
+            row = self.page_keys.index(key)
+            _key, _title, module, class_name = self.page_specs[row]
+            page = getattr(importlib.import_module(module), class_name)(self)
+            stand_in = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self.pages[key] = page
         return self.pages[key]
 
     def show_page(self, key: str) -> None:
-        self.sidebar.setCurrentRow(list(self.pages).index(key))
+        self.sidebar.setCurrentRow(self.page_keys.index(key))
 
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
-        self.stack.setCurrentIndex(row)
-        page = self.stack.currentWidget()
+        page = self.page(self.page_keys[row])
+        self.stack.setCurrentWidget(page)
         page.refresh()
         self.settings.setValue("window/page", page.key)
 
@@ -192,8 +211,8 @@ class MainWindow(QMainWindow):
         )
         self.undo_stack.indexChanged.connect(self._after_undo_change)
 
-        for i, key in enumerate(self.pages):
-            action = QAction(self.pages[key].title, self)
+        for i, (key, title, _module, _class) in enumerate(self.page_specs):
+            action = QAction(title, self)
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             action.triggered.connect(lambda _=False, k=key: self.show_page(k))
             menus["View"].addAction(action)
@@ -242,8 +261,12 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1100, 720)
         last = self.settings.value("window/page", "today")
-        self.show_page(last if last in self.pages else "today")
-        self.update_status()
+        self.show_page(last if last in self.page_keys else "today")
+        QTimer.singleShot(STATUS_DELAY_MS, self, self._first_status)  # counting waits
+
+    def _first_status(self) -> None:
+        if not self.statusBar().currentMessage():  # a message (the daily backup) goes first
+            self.update_status()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.settings.setValue("window/geometry", self.saveGeometry())

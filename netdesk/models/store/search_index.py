@@ -34,7 +34,11 @@ SCHEMA = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS contact_search USING fts5("
     "name, org, methods, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')",
     f"CREATE TRIGGER IF NOT EXISTS contact_search_ai AFTER INSERT ON contact BEGIN {_INSERT_CONTACT} END",
-    "CREATE TRIGGER IF NOT EXISTS contact_search_au AFTER UPDATE ON contact BEGIN "
+    # Only the columns indexed above: saving a contact's notes or the denormalised
+    # last_interaction_at / organization_sort leaves its search row alone.
+    "CREATE TRIGGER IF NOT EXISTS contact_search_au AFTER UPDATE OF display_name, given_name, "
+    "family_name, additional_names, credentials, organization_id, department, title, specialty "
+    "ON contact BEGIN "
     f"DELETE FROM contact_search WHERE rowid = old.id; {_INSERT_CONTACT} END",
     "CREATE TRIGGER IF NOT EXISTS contact_search_ad AFTER DELETE ON contact BEGIN "
     "DELETE FROM contact_search WHERE rowid = old.id; END",

@@ -22,13 +22,25 @@ from netdesk.models import (
     Tag,
 )
 
+_LAST_CONTACT = fn.COALESCE(Contact.last_interaction_at, SQL("''"))
 SORTS = {
     "name": (Contact.sort_key, Contact.id),
-    "organization": (Organization.name, Contact.sort_key),
-    "role": (Contact.role, Contact.sort_key),
-    "last_contact": (Contact.last_interaction_at, Contact.sort_key),
+    "organization": (Contact.organization_sort, Contact.sort_key, Contact.id),
+    "role": (Contact.role, Contact.sort_key, Contact.id),
+    # never contacted: '' (a key that is never NULL), the expression the index is on
+    "last_contact": (_LAST_CONTACT, Contact.sort_key, Contact.id),
     "updated": (Contact.updated_at, Contact.id),
 }
+# Sorts whose keys are never NULL and end in the id: the next page seeks past the
+# previous page's last key (keyset paging) instead of skipping rows.
+KEYSET_SORTS = frozenset({"name", "organization", "role", "last_contact", "updated"})
+
+
+def sort_columns(f: "ContactFilter") -> tuple:
+    """The columns ``f`` sorts by; select them to page with ``after``."""
+    return SORTS.get(f.sort, SORTS["name"])
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 8
 
@@ -191,8 +203,7 @@ def count_index_matches(text: str, cap: int) -> int:
 
 
 def _order(f: ContactFilter) -> list:
-    keys = SORTS.get(f.sort, SORTS["name"])
-    return [k.desc() if f.descending else k.asc() for k in keys]
+    return [k.desc() if f.descending else k.asc() for k in sort_columns(f)]
 
 
 # A search with more index matches than this walks the name order instead of sorting.
@@ -204,7 +215,7 @@ def contact_page(
     columns,
     offset: int,
     limit: int,
-    after: tuple[str, int] | None = None,
+    after: tuple | None = None,
     index_matches: int | None = None,
 ) -> Select:
     """One page of :func:`contact_query`, planned for type-ahead and scrolling speed.
@@ -214,26 +225,72 @@ def contact_page(
     them all costs ~1 µs each while walking the name index stops after a few hundred
     rows, so dense searches sorted by name walk the index; sparse ones sort. In name
     order, ``after`` = the previous page's last (sort_key, id) seeks straight to the
-    next page (keyset paging) instead of skipping ``offset`` rows. ``index_matches``
+    next page (keyset paging) instead of skipping ``offset`` rows; so do the other
+    :data:`KEYSET_SORTS`, with ``after`` = the last row's :func:`sort_columns`. ``index_matches``
     is :attr:`ListCount.index_matches`, so that paging does not count again.
     """
-    walk = f.sort == "name" and bool(fts_expression(f.search)) and not initial_letter(f.search)
-    if walk:
-        if index_matches is None:
-            index_matches = count_index_matches(f.search, DENSE_MATCHES)
-        walk = index_matches > DENSE_MATCHES
-    ids = contact_query(f, [Contact.id], walk_sort_index=walk).limit(limit)
-    if after is not None and f.sort == "name":
-        key = Tuple(Contact.sort_key, Contact.id)
-        ids = ids.where(key < Tuple(*after) if f.descending else key > Tuple(*after))
+    if index_matches is None:
+        index_matches = plan_matches(f)
+    walk = index_matches is not None and index_matches > DENSE_MATCHES
+    if walk and offset == 0:  # (the walk plan only ever pages by key)
+        found = _bounded_walk(f, limit, after)
+        # None: the matches cluster further down (a family name); sort them instead
+        ids = found if found is not None else _page_ids(f, limit, 0, after, walk=False)
     else:
-        ids = ids.offset(offset)
+        ids = _page_ids(f, limit, offset, after, walk=walk)
     return (
         Contact.select(*columns)
         .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
         .where(Contact.id.in_(ids))
         .order_by(*_order(f))
     )
+
+
+def _page_ids(f: ContactFilter, limit: int, offset: int, after: tuple | None, *, walk: bool):
+    ids = contact_query(f, [Contact.id], walk_sort_index=walk).limit(limit)
+    if after is not None and f.sort in KEYSET_SORTS:
+        columns = sort_columns(f)
+        key = Tuple(*columns)
+        # The redundant first-column bound lets SQLite seek an expression index too.
+        if f.descending:
+            return ids.where((key < Tuple(*after)) & (columns[0] <= after[0]))
+        return ids.where((key > Tuple(*after)) & (columns[0] >= after[0]))
+    return ids.offset(offset)
+
+
+# A dense search walks at most this many entries of the name index for a page.
+WALK_BUDGET = 20_000
+
+
+def _bounded_walk(f: ContactFilter, limit: int, after: tuple | None) -> list[int] | None:
+    """The page's ids by walking the name index at most WALK_BUDGET entries; None if short.
+
+    Dense matches spread over the alphabet (an organisation, a given name) fill a
+    page within a few thousand entries; matches that cluster in one stretch of the
+    name order (25,000 Álvarez at a million contacts) would make the walk read
+    most of the index, and sorting them is cheaper.
+    """
+    key = Tuple(Contact.sort_key, Contact.id)
+    rest = Contact.select(Contact.sort_key, Contact.id)
+    if after is not None:
+        rest = rest.where(key < Tuple(*after) if f.descending else key > Tuple(*after))
+    bound = rest.order_by(*_order(f)).offset(WALK_BUDGET - 1).limit(1).tuples().first()
+    ids = _page_ids(f, limit, 0, after, walk=True)
+    if bound is not None:
+        ids = ids.where(key >= Tuple(*bound) if f.descending else key <= Tuple(*bound))
+    found = [row[0] for row in ids.tuples()]
+    return found if len(found) == limit or bound is None else None
+
+
+def plan_matches(f: ContactFilter) -> int | None:
+    """The index matches :func:`contact_page` plans with, counted up to DENSE_MATCHES + 1.
+
+    None when its plan does not depend on them (no search, a letter, another sort), so
+    a list counts them once per search instead of once per page.
+    """
+    if f.sort == "name" and fts_expression(f.search) and not initial_letter(f.search):
+        return count_index_matches(f.search, DENSE_MATCHES)
+    return None
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,6 @@ from netdesk.models import (
 )
 from netdesk.models.contact import ADDRESS_FIELDS, make_sort_key
 from netdesk.models.store.search_index import reindex_contacts, search_triggers_suspended
-from netdesk.services.capture.images import IMAGE_SUFFIXES
 from netdesk.services.contacts.credentials import merge_credentials
 from netdesk.services.contacts.records import MAX_NOTES_CHARS, TEXT_FIELDS, clean_text, tag_named
 from netdesk.services.data.privacy import KIND_LABELS, find_patient_identifiers, redact
@@ -69,9 +68,6 @@ MERGE_FIELDS = (
 )
 _PLAN_BATCH = 500
 VCARD_SUFFIXES = (".vcf", ".vcard")
-
-# What File › Import…, drag and drop and Edit › Paste hand to read_drafts.
-IMPORTABLE_SUFFIXES = (".vcf", ".vcard", ".csv", *IMAGE_SUFFIXES)
 
 
 @dataclass

@@ -292,13 +292,39 @@ def logical_lines(text: str) -> list[tuple[str, int]]:
     return out
 
 
+# A property whose name and parameters need no quoting: [group.]NAME[;P[=v[,v]...]]...
+_SIMPLE_HEAD = re.compile(
+    r"(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)((?:;[A-Za-z0-9_-]+(?:=[^\";:,]*(?:,[^\";:,]*)*)?)*)"
+)
+
+
+def split_line(raw: str, number: int | None = None) -> tuple[str, list[list[str]], str, str | None]:
+    """(name, params, value, group) exactly as vobject's ``parseLine`` returns them.
+
+    Well-formed lines without quoted parameters (nearly all) are split by hand,
+    several times faster than vobject's regular expression; anything else (quotes,
+    no colon, odd characters) goes to ``parseLine`` itself. A test runs both on
+    every line of every fixture and sample file.
+    """
+    head, colon, value = raw.partition(":")
+    match = _SIMPLE_HEAD.fullmatch(head) if colon and '"' not in head else None
+    if match is None:
+        return parseLine(raw, number)
+    group, name, param_text = match.groups()
+    params = []
+    for param in param_text.split(";")[1:]:
+        key, _, values = param.partition("=")
+        params.append([key, *(v for v in values.split(",") if v)])
+    return name.replace("_", "-"), params, value, group
+
+
 def _content_lines(text: str, start: int, warnings: list[str]) -> list[Line]:
     """The card's properties; a line vobject's grammar rejects is skipped with a warning."""
     out = []
     for raw, n in logical_lines(text):
         where = start + n - 1
         try:
-            name, params, value, group = parseLine(raw, n)
+            name, params, value, group = split_line(raw, n)
         except VObjectError as exc:
             reason = str(exc).split("\n")[0][:200]
             warnings.append(f"line {where} could not be read and was skipped ({reason})")

@@ -35,10 +35,8 @@ from netdesk.services.calendar.today import (
     undo_item,
 )
 from netdesk.ui.common.buttons import ok_cancel_buttons
-from netdesk.ui.common.page import Page, empty_state
+from netdesk.ui.common.page import QUICK_LOG_SHORTCUT, Page, empty_state
 from netdesk.ui.common.undo import run_undoable
-from netdesk.ui.contacts.view import QUICK_LOG_SHORTCUT
-from netdesk.ui.history.dialogs import to_qdate
 
 ROWS_SHOWN = 25
 EMPTY_TEXT = (
@@ -51,6 +49,8 @@ class DateDialog(QDialog):
     """Pick the day a snoozed item comes back."""
 
     def __init__(self, parent, start: date) -> None:
+        from netdesk.ui.history.dialogs import to_qdate  # not at start-up: the dialogs are big
+
         super().__init__(parent)
         self.setWindowTitle("Snooze until")
         self.calendar = QCalendarWidget()

@@ -26,7 +26,7 @@ def paste_folder() -> Path:
 
 def paste_to_import(window) -> Path | None:
     """Import what the clipboard holds; returns the pasted picture's file, if any."""
-    from netdesk.services.importing.importer import IMPORTABLE_SUFFIXES
+    from netdesk.services.importing.formats import IMPORTABLE_SUFFIXES
     from netdesk.ui.importing.import_dialog import import_files
 
     mime = QGuiApplication.clipboard().mimeData()

@@ -3,6 +3,9 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+# Quick log: the Contacts and Today pages bind it; it opens the contact's timeline.
+QUICK_LOG_SHORTCUT = "Ctrl+L"
+
 
 class Page(QWidget):
     """Base for sidebar pages. ``refresh`` reloads from the database when shown."""

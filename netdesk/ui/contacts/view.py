@@ -40,7 +40,7 @@ from netdesk.services.contacts.editing import (
 from netdesk.services.contacts.records import count_contacts
 from netdesk.ui.common.fitted_columns import FittedColumns
 from netdesk.ui.common.messages import show_error
-from netdesk.ui.common.page import Page, empty_state
+from netdesk.ui.common.page import QUICK_LOG_SHORTCUT, Page, empty_state
 from netdesk.ui.common.privacy_prompt import text_to_save
 from netdesk.ui.contacts.editor import ContactEditor, _role_label
 from netdesk.ui.contacts.nothing_selected import NothingSelected
@@ -56,7 +56,6 @@ TIMELINE_MODULE = "netdesk.ui.history.timeline"
 # The list's kind filter: (label, ContactFilter.kind).
 KIND_CHOICES = (("All kinds", ""), ("People only", "person"), ("Organizations only", "org"))
 IMPORT_MODULE = "netdesk.ui.importing.import_dialog"
-QUICK_LOG_SHORTCUT = "Ctrl+L"  # the page's, not the timeline tab's: it works from any tab
 EMPTY_TEXT = (
     "No contacts yet.\n\nImport vCards from your last conference or a LinkedIn CSV "
     "(File > Import…, Ctrl+I, or drop the files on this window), or add one with Ctrl+N."
@@ -64,7 +63,8 @@ EMPTY_TEXT = (
 
 
 class ContactTable(QTableView):
-    """The list: Enter opens the selected contact in the editor, Del deletes; columns fit."""
+    """The list: Enter opens the selected contact in the editor, Del deletes, Ctrl+End
+    goes to the last contact; the columns fit the pane."""
 
     def __init__(self, on_enter, on_delete) -> None:
         super().__init__()
@@ -83,6 +83,12 @@ class ContactTable(QTableView):
             return
         if event.matches(QKeySequence.StandardKey.Delete):
             self._on_delete()
+            return
+        if event.matches(QKeySequence.StandardKey.MoveToEndOfDocument):  # Ctrl+End
+            last = self.model().jump_to_end()  # the last page, without the rows between
+            if last >= 0:
+                self.selectRow(last)
+                self.scrollTo(self.model().index(last, 0))
             return
         super().keyPressEvent(event)
 
@@ -196,6 +202,7 @@ class ContactsPage(Page):
         header.sectionResized.connect(lambda *_: self._save_layout())
         self.model.modelReset.connect(self._update_states)
         self.model.rowsInserted.connect(self._update_count)
+        self.model.totalChanged.connect(self._update_count)
         QWidget.setTabOrder(self.search, self.tag_filter)
         QWidget.setTabOrder(self.tag_filter, self.role_filter)
         QWidget.setTabOrder(self.role_filter, self.kind_filter)
@@ -526,6 +533,8 @@ class ContactsPage(Page):
         total = self.model.total
         if self.model.total_is_exact:
             self.count_label.setText(f"{total:,} contact{'s' if total != 1 else ''}")
+        elif not self.model.counted:  # for the moment until the count arrives
+            self.count_label.setText(f"{total:,}+ contacts")
         else:
             self.count_label.setText(f"{total:,}+ contacts match; keep typing to narrow")
 

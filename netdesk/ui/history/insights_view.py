@@ -116,7 +116,7 @@ class InsightsPage(Page):
         refresh = QPushButton("&Refresh")
         refresh.clicked.connect(self.refresh)
         self.views = {name: QChartView() for name in CHART_NAMES}
-        grid_holder = QWidget()
+        grid_holder = QWidget(self)  # parented: the stacked layout must not show it as a window
         grid = QGridLayout(grid_holder)
         grid.setContentsMargins(0, 0, 0, 0)
         positions = {

@@ -44,12 +44,11 @@ from netdesk.services.history.interactions import (
     timeline,
 )
 from netdesk.ui.common.flow_layout import FlowLayout
-from netdesk.ui.common.page import empty_state
+from netdesk.ui.common.page import QUICK_LOG_SHORTCUT, empty_state
 from netdesk.ui.common.privacy_prompt import text_to_save
 from netdesk.ui.common.undo import run_undoable
 from netdesk.ui.history.dialogs import EntryDialog, RelationshipDialog, to_qdate, when_from_date
 
-QUICK_LOG_SHORTCUT = "Ctrl+L"  # the Contacts and Today pages bind it to focus_quick_log
 KIND_LABELS = {
     "interaction": "Interactions",
     "milestone": "Milestones",
@@ -118,7 +117,7 @@ class TimelineWidget(QWidget):
         filters.addWidget(QLabel("Show:"), 0, Qt.AlignmentFlag.AlignTop)
         filters.addLayout(kinds, 1)
 
-        self.tree = QTreeWidget()
+        self.tree = QTreeWidget(self)  # parented: the stacked layout must not show it as a window
         self.tree.setHeaderLabels(["When", "Kind", "What", "Details"])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)

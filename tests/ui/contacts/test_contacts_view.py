@@ -227,7 +227,7 @@ def test_validation_blocks_bad_email_and_npi(page, qtbot):
     assert Contact.select().count() == 0
 
 
-def test_lazy_fetch_holds_a_page_at_a_time(page):
+def test_lazy_fetch_holds_a_page_at_a_time(page, qtbot):
     with database.atomic():
         Contact.insert_many(
             [
@@ -237,6 +237,9 @@ def test_lazy_fetch_holds_a_page_at_a_time(page):
         ).execute()
     page.refresh()
     model = page.model
+    assert (model.total, model.total_is_exact) == (PAGE_SIZE, False)  # not counted yet
+    assert page.count_label.text() == f"{PAGE_SIZE}+ contacts"
+    qtbot.waitUntil(lambda: model.total_is_exact)  # counted once the page is shown
     assert model.total == 1000
     assert model.rowCount() == PAGE_SIZE < 1000
     assert model.canFetchMore()

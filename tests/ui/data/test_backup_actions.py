@@ -166,7 +166,9 @@ def test_window_backup_and_restore_touch_no_network(window, qtbot, tmp_path, mon
     answer_modal(qtbot, QMessageBox, click("Restore"))
     backup_actions.restore_backup(window, out)
     qtbot.waitUntil(lambda: getattr(window, "last_restore", None) is not None, timeout=10000)
-    for key in window.pages:
+    from netdesk.ui.main_window import PAGE_KEYS
+
+    for key in PAGE_KEYS:  # every page, built on first show
         window.show_page(key)
     window.show_page("today")  # leave the remembered page as other tests expect it
     assert attempts == []
