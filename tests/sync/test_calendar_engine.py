@@ -10,6 +10,7 @@ import time_machine
 
 from netdesk.errors import InputError, UserError
 from netdesk.models import CalendarLink, close_database, open_database, set_setting
+from netdesk.models.store.migrations import STEPS
 from netdesk.services.calendar.followups import cancel_followup, create_followup
 from netdesk.services.contacts.records import create_contact
 from netdesk.services.sync.engine import (
@@ -104,8 +105,12 @@ def test_graph_address_must_be_https():
         check_base_url("http://graph.example.org/v1.0")
 
 
-def test_v3_file_keeps_its_caldav_state(tmp_path):
-    """Upgrading (to v4) moves FollowUp.synced_sequence/caldav_href into calendar links."""
+def test_the_calendar_links_step_keeps_the_caldav_state(tmp_path):
+    """Schema step 4 moves FollowUp.synced_sequence/caldav_href into calendar links.
+
+    The file is today's schema with the step undone (its table dropped, the old columns
+    back), and the step is run on its own: later steps do not get in the way.
+    """
     path = tmp_path / "v3.sqlite3"
     open_database(path)
     c = create_contact(name="Jane Doe")
@@ -117,11 +122,12 @@ def test_v3_file_keeps_its_caldav_state(tmp_path):
     conn.execute("ALTER TABLE follow_up ADD COLUMN caldav_href VARCHAR(255) NOT NULL DEFAULT ''")
     href = "http://127.0.0.1:5232/alice/work/x.ics"
     conn.execute("UPDATE follow_up SET synced_sequence = 0, caldav_href = ?", (href,))
-    conn.execute("PRAGMA user_version = 3")  # the schema before calendar links
     conn.commit()
     conn.close()
 
-    open_database(path)
+    db = open_database(path, migrate=False)
+    with db.atomic():
+        STEPS[4](db)
     link = CalendarLink.get()
     assert (link.account, link.uid, link.event_id) == ("caldav", f.uid, href)
     assert link.calendar_id == "http://127.0.0.1:5232/alice/work/" and link.synced_sequence == 0
