@@ -308,7 +308,9 @@ def test_failed_migration_is_preceded_by_a_backup(tmp_path, fixtures, monkeypatc
     monkeypatch.setitem(migrations.STEPS, 2, broken)
     with pytest.raises(migrations.MigrationError):
         open_database(path)
-    made = [b for b in backups.list_backups(path) if b.kind == "pre-migration-v1-to-v2"]
+    made = [
+        b for b in backups.list_backups(path) if b.kind == f"pre-migration-v1-to-v{CURRENT_VERSION}"
+    ]
     assert len(made) == 1
     conn = sqlite3.connect(made[0].path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
@@ -326,7 +328,7 @@ def test_cli_upgrades_only_after_a_backup(tmp_path, fixtures, cli_env):
         text=True,
     )
     assert run.returncode == 0, run.stderr
-    pre = list((tmp_path / "backups").glob("pre-migration-v1-to-v2-*.sqlite3"))
+    pre = list((tmp_path / "backups").glob(f"pre-migration-v1-to-v{CURRENT_VERSION}-*.sqlite3"))
     assert len(pre) == 1
     conn = sqlite3.connect(pre[0])
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1

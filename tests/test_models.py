@@ -63,7 +63,7 @@ def test_failed_migration_leaves_file_untouched(tmp_path, fixtures, monkeypatch)
     assert "half_done" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert conn.execute("SELECT count(*) FROM contact").fetchone()[0] == 3
     # and a backup of the v1 file was taken before the step ran
-    (copy,) = (tmp_path / "backups").glob("pre-migration-v1-to-v2-*.sqlite3")
+    (copy,) = (tmp_path / "backups").glob(f"pre-migration-v1-to-v{CURRENT_VERSION}-*.sqlite3")
     backup = sqlite3.connect(copy)
     assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
     assert backup.execute("SELECT count(*) FROM contact").fetchone()[0] == 3

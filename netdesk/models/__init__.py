@@ -31,6 +31,7 @@ from netdesk.models.interaction import (
     Relationship,
 )
 from netdesk.models.setting import Setting, get_setting, set_setting
+from netdesk.models.vcard_sync import CardSyncState, VCardProperty
 
 ALL_MODELS = [
     Organization,
@@ -48,6 +49,8 @@ ALL_MODELS = [
     ImportIssue,
     ImportChange,
     Setting,
+    VCardProperty,
+    CardSyncState,
 ]
 
 __all__ = [
@@ -63,6 +66,7 @@ __all__ = [
     "STATUSES",
     "Address",
     "BaseModel",
+    "CardSyncState",
     "Contact",
     "ContactMethod",
     "ContactTag",
@@ -77,6 +81,7 @@ __all__ = [
     "Relationship",
     "Setting",
     "Tag",
+    "VCardProperty",
     "close_database",
     "database",
     "database_path",

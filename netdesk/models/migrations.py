@@ -16,7 +16,7 @@ from peewee import SqliteDatabase
 
 from netdesk.models.search_index import create_search_index
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
 _pre_migration_hook: Callable[[SqliteDatabase, int, int], None] | None = None
 
@@ -39,8 +39,16 @@ def _v2_search_index(db: SqliteDatabase) -> None:
     create_search_index(db, populate=True)
 
 
+def _v3_vcard_properties_and_card_sync(db: SqliteDatabase) -> None:
+    """v3: unknown vCard properties kept with contacts, and CardDAV sync state."""
+    from netdesk.models.vcard_sync import CardSyncState, VCardProperty
+
+    db.create_tables([VCardProperty, CardSyncState], safe=True)
+
+
 STEPS: dict[int, Callable[[SqliteDatabase], None]] = {
     2: _v2_search_index,
+    3: _v3_vcard_properties_and_card_sync,
 }
 
 

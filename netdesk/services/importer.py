@@ -33,6 +33,7 @@ from netdesk.models import (
     Interaction,
     Organization,
     Tag,
+    VCardProperty,
     database,
     utcnow,
 )
@@ -41,9 +42,10 @@ from netdesk.models.search_index import reindex_contacts, search_triggers_suspen
 from netdesk.services.contacts import MAX_NOTES_CHARS, TEXT_FIELDS, clean_text, tag_named
 from netdesk.services.credentials import merge_credentials
 from netdesk.services.dedupe import MatchIndex, normalized, select_in
-from netdesk.services.drafts import ContactDraft, ParseProblem
+from netdesk.services.drafts import ContactDraft, DraftEvent, ParseProblem
 from netdesk.services.privacy import KIND_LABELS, find_patient_identifiers, redact
 from netdesk.services.progress import NO_PROGRESS, Progress
+from netdesk.services.vcard_extras import add_extras, draft_extras, extra_rows
 
 # Fields a merge may fill when empty; a different non-empty value is a conflict.
 MERGE_FIELDS = (
@@ -64,6 +66,7 @@ MERGE_FIELDS = (
     "anniversary",
     "uid",
     "photo",
+    "stay_in_touch_days",
 )
 _PLAN_BATCH = 500
 VCARD_SUFFIXES = (".vcf", ".vcard")
@@ -362,6 +365,7 @@ class _Writer:
     tag: Tag | None
     orgs: dict[str, int | None] = field(default_factory=dict)
     tags: dict[str, int] = field(default_factory=dict)
+    events: dict[tuple, int] = field(default_factory=dict)
     pending: dict[Any, list[tuple]] = field(default_factory=dict)
     last_contact_id: int | None = None
 
@@ -403,6 +407,27 @@ class _Writer:
             org = Organization.get_or_none(Organization.name == name)
             self.orgs[key] = (org or Organization.create(name=name)).id
         return self.orgs[key]
+
+    def event_id(self, event: DraftEvent) -> int:
+        """An event a card says the contact was met at (X-NETDESK-EVENT), made if new."""
+        key = (clean_text(event.name, 200).casefold(), event.start_date)
+        if key not in self.events:
+            found, created = _event(clean_text(event.name, 200), event.kind, event.start_date)
+            if created:  # undo removes it again
+                row = {
+                    "batch": self.batch.id,
+                    "action": "created_event",
+                    "before": json.dumps(found.id),
+                }
+                self.insert(ImportChange, row)
+            self.events[key] = found.id
+        return self.events[key]
+
+    def link_events(self, contact_id: int, draft: ContactDraft) -> None:
+        for event in draft.events:
+            if event.name.strip():
+                row = {"contact": contact_id, "event": self.event_id(event)}
+                self.buffer(EventAttendance, {**row, "import_batch": self.batch.id})
 
     def tag_id(self, name: str) -> int | None:
         name = clean_text(name, 100)
@@ -634,6 +659,7 @@ def _create(w: _Writer, d: ContactDraft) -> int:
     row = {f: clean_text(getattr(d, f)) for f in TEXT_FIELDS}
     row.update(
         notes=clean_text(d.notes, MAX_NOTES_CHARS),
+        stay_in_touch_days=d.stay_in_touch_days,
         photo=d.photo,
         birthday=d.birthday,
         anniversary=d.anniversary,
@@ -643,6 +669,9 @@ def _create(w: _Writer, d: ContactDraft) -> int:
     contact_id = w.next_contact_id()
     w.buffer(Contact, {"id": contact_id, **row})
     _add_children(w, contact_id, d, set(), set(), {})
+    for extra in extra_rows(contact_id, draft_extras(d)):
+        w.buffer(VCardProperty, extra)
+    w.link_events(contact_id, d)
     return contact_id
 
 
@@ -721,7 +750,7 @@ def _merge(w: _Writer, target: _Target, entry: PlanEntry, added: dict) -> dict[s
         if name == "organization":
             contact.organization = w.org_id(value)
             target.organization = clean_text(value)
-        elif name in ("photo", "birthday", "anniversary"):
+        elif name in ("photo", "birthday", "anniversary", "stay_in_touch_days"):
             setattr(contact, name, value)
         else:
             setattr(contact, name, clean_text(value))
@@ -743,6 +772,10 @@ def _merge(w: _Writer, target: _Target, entry: PlanEntry, added: dict) -> dict[s
         )
         Contact.update(changed).where(Contact.id == contact.id).execute()
     _add_children(w, contact.id, d, target.methods, target.addresses, added, target=target)
+    kept = add_extras(contact.id, draft_extras(d))
+    if kept:
+        added["vcard_properties"] = kept
+    w.link_events(contact.id, d)
     return before
 
 
@@ -828,6 +861,7 @@ def _revert(change: ImportChange) -> None:
         (ContactMethod, "methods"),
         (Address, "addresses"),
         (ContactTag, "contact_tags"),
+        (VCardProperty, "vcard_properties"),
     ):
         ids = added.get(key) or []
         if ids:
