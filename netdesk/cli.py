@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "netdesk.commands.importing",
     "netdesk.commands.history",
     "netdesk.commands.followups",
+    "netdesk.commands.carddav",
     "netdesk.commands.data",
 )
 

@@ -46,6 +46,7 @@ class Proxy:
         self.rewrite: Callable[[str], str] | None = None
         self.fail_next_put_with: int | None = None
         self.log: list[tuple[str, str, int]] = []
+        self.bodies: list[tuple[str, str]] = []  # (method, body) of writes, as received
 
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
@@ -61,6 +62,8 @@ class Proxy:
         }
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
+        if method == "PUT":
+            self.bodies.append((method, body.decode("utf-8", "replace")))
         if method == "PUT" and self.fail_next_put_with:
             status, self.fail_next_put_with = self.fail_next_put_with, None
             self.log.append((method, path, status))

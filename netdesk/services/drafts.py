@@ -113,6 +113,7 @@ class ContactDraft:
     anniversary: date | None = None
     uid: str = ""
     stay_in_touch_days: int | None = None
+    revised: str = ""  # REV as written: when the card last changed (decides sync conflicts)
     methods: list[DraftMethod] = field(default_factory=list)
     addresses: list[DraftAddress] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)

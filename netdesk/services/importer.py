@@ -228,6 +228,15 @@ def plan_import(
     return plan
 
 
+def plan_drafts(drafts: Sequence[ContactDraft], source: str, files: Sequence[str]) -> ImportPlan:
+    """Plan drafts that did not come from a file (a CardDAV address book): same rules."""
+    plan = ImportPlan(files=list(files), source=source)
+    index = MatchIndex()
+    for i in range(0, len(drafts), _PLAN_BATCH):
+        _plan_batch(plan, index, list(drafts[i : i + _PLAN_BATCH]))
+    return plan
+
+
 def _plan_batch(plan: ImportPlan, index: MatchIndex, drafts: list[ContactDraft]) -> None:
     if not drafts:
         return
@@ -527,6 +536,7 @@ def commit_plan(
             )
         progress.step(total, total, "Saved.")
     batch.contact_ids = list(dict.fromkeys(contact_ids))
+    batch.entry_contact_ids = contact_ids  # one per plan entry, in order
     return batch
 
 

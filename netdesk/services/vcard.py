@@ -80,7 +80,7 @@ _SINGLE_PROPERTIES = frozenset(
     {"FN", "N", "ORG", "TITLE", "ROLE", "NOTE", "BDAY", "ANNIVERSARY", "X-ANNIVERSARY",
      "PHOTO", "UID", "CATEGORIES"}
 )  # fmt: skip
-# Properties every writer changes on every save: not content, never kept.
+# Properties every writer changes on every save: not what a card says (sync hashes).
 VOLATILE_PROPERTIES = frozenset({"REV", "PRODID"})
 _PARSE_BATCH = 100
 _PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, process start-up and pickling cost more
@@ -561,6 +561,8 @@ def _map_line(draft: ContactDraft, line: Line, group_labels: dict[str, str], acc
         setattr(draft, field, parsed)
     elif name == "PHOTO":
         return _photo(line, draft)
+    elif name == "REV":  # rewritten from the contact on export
+        draft.revised = value.strip()[:40]
     elif name == "UID":
         draft.uid = _unescape(value).strip()[:200]
     elif name in ("KIND", "X-ABSHOWAS"):

@@ -143,6 +143,8 @@ def contact_vcard(contact: Contact, version: str = "3.0") -> str:
     lines = _modelled_lines(contact, version)
     lines = [with_params(line, params.get(target, "")) for target, line in lines]
     lines = _number_groups(lines, kept_lines) + kept_lines
+    if contact.updated_at:
+        lines.append(f"REV:{contact.updated_at:%Y%m%dT%H%M%SZ}")
     lines.append("END:VCARD")
     return "".join(fold(line) + "\r\n" for line in lines)
 
