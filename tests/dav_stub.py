@@ -47,6 +47,9 @@ class Proxy:
         self.fail_next_put_with: int | None = None
         self.log: list[tuple[str, str, int]] = []
         self.bodies: list[tuple[str, str]] = []  # (method, body) of writes, as received
+        self.hold_after_puts: int | None = None  # after this many PUTs reached the server, hang
+        self.held = threading.Event()  # set when hanging
+        self.release = threading.Event()
 
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
@@ -84,6 +87,10 @@ class Proxy:
         out.append(("Content-Length", str(len(data))))
         conn.close()
         self.log.append((method, path, response.status))
+        puts = sum(m == "PUT" for m, _, _ in self.log)
+        if method == "PUT" and self.hold_after_puts is not None and puts >= self.hold_after_puts:
+            self.held.set()  # the card is stored; the client never hears back
+            self.release.wait(60)
         start_response(f"{response.status} {response.reason}", out)
         return [data]
 
