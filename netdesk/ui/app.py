@@ -109,6 +109,9 @@ def run(db: str | None = None) -> int:
     window.show()
     if not os.environ.get("NETDESK_NO_AUTO_BACKUP"):
         start_auto_backup(window)
+    from netdesk.ui.sync.schedule import start_contacts_sync_schedule
+
+    start_contacts_sync_schedule(window)
     return app.exec()
 
 

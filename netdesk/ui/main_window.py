@@ -53,6 +53,7 @@ FEATURE_ACTIONS = (
     ("File", "&Backup now…", "", "netdesk.ui.backup_actions", "backup_now"),
     ("File", "&Restore from backup…", "", "netdesk.ui.backup_actions", "restore_backup"),
     ("Edit", "&Settings…", "Ctrl+,", "netdesk.ui.settings_dialog", "open_settings"),
+    ("Edit", "&Contacts sync…", "", "netdesk.ui.sync.contacts_sync_dialog", "open_contacts_sync"),
 )
 
 

@@ -95,6 +95,9 @@ class SettingsDialog(QDialog):
         self.status.setWordWrap(True)
         form.addRow(self.status)
         layout.addWidget(dav)
+        contacts = QPushButton("C&ontacts sync (CardDAV)…")
+        contacts.clicked.connect(self.open_contacts_sync)
+        layout.addWidget(contacts)
 
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -139,6 +142,11 @@ class SettingsDialog(QDialog):
             show_error(self, exc)
             return
         self.accept()
+
+    def open_contacts_sync(self) -> None:
+        from netdesk.ui.sync.contacts_sync_dialog import open_contacts_sync
+
+        open_contacts_sync(self.window_)
 
     # CalDAV -------------------------------------------------------------------
     def _credentials(self) -> tuple[str, str, str, str]:

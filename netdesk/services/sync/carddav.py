@@ -170,6 +170,16 @@ def store_password(user: str, password: str) -> None:
         )
 
 
+def has_synced(url: str) -> bool:
+    """Whether this database has synced with an address book under ``url`` before."""
+    prefix = url.strip().rstrip("/")
+    return (
+        CardSyncState.select().where(CardSyncState.book.startswith(prefix)).exists()
+        if prefix
+        else False
+    )
+
+
 def last_status() -> dict[str, Any]:
     """What the last run did, for the status line: {"at", "summary", "problems"}."""
     return get_setting("carddav.last_run", {}) or {}

@@ -1,0 +1,75 @@
+"""Settings › Contacts sync against a real Radicale: first-sync review, Sync now on a
+worker, the status line, and mass deletions asking first."""
+
+from dialogs import answer_modal, click
+from PySide6.QtWidgets import QMessageBox
+
+from netdesk.models import CardSyncState, Contact
+from netdesk.services.contacts import create_contact
+from netdesk.services.sync.dav import AddressBookClient
+
+
+def answering(button: str, texts: list):
+    """Answer the next message box with ``button``, keeping its text (it is deleted after)."""
+
+    def act(box):
+        texts.append(box.text())
+        click(button)(box)
+
+    return act
+
+
+def test_first_sync_is_reviewed_then_runs_on_a_worker(window, qtbot, radicale, carddav_book):
+    from netdesk.ui.sync.contacts_sync_dialog import NOT_YET, open_contacts_sync
+
+    for i in range(4):
+        create_contact(given_name=f"Ana{i}", family_name="Silva", emails=[f"a{i}@h.example.org"])
+    dialog = open_contacts_sync(window)
+    assert dialog.status.text() == NOT_YET
+    dialog.grab().save("/tmp/contacts_sync_empty.png")
+    dialog.url.setText(carddav_book)
+    dialog.user.setText(radicale.user)
+    dialog.password.setText("wrong")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: "refused user" in dialog.status.text(), timeout=10000)
+    dialog.password.setText(radicale.password)
+
+    asked = []
+    answer_modal(qtbot, QMessageBox, answering("No", asked))
+    dialog.sync_button.click()
+    qtbot.waitUntil(lambda: dialog.status.text() == "Nothing was synced.", timeout=10000)
+    assert asked and "4 contact(s) would go to the server" in asked[0]
+    assert CardSyncState.select().count() == 0
+
+    answer_modal(qtbot, QMessageBox, click("Yes"))
+    dialog.sync_button.click()
+    qtbot.waitUntil(lambda: "on the server 4 new" in dialog.status.text(), timeout=15000)
+    assert CardSyncState.select().count() == 4
+    dialog.close()
+    again = open_contacts_sync(window)
+    assert again.status.text().startswith("Last sync ") and "4 new" in again.status.text()
+    again.grab().save("/tmp/contacts_sync_done.png")
+
+
+def test_mass_deletion_asks_before_archiving(window, qtbot, radicale, carddav_book):
+    from netdesk.services.sync.carddav import sync_contacts
+    from netdesk.ui.sync.contacts_sync_dialog import open_contacts_sync
+
+    for i in range(5):
+        create_contact(given_name=f"Ben{i}", family_name="Okoye", emails=[f"b{i}@h.example.org"])
+    sync_contacts(carddav_book, radicale.user, radicale.password)
+    dav = AddressBookClient(carddav_book, radicale.user, radicale.password)
+    dav.find_addressbook()
+    listing = dav.etag_listing()
+    for href in sorted(listing.etags)[:3]:
+        dav.delete(href, listing.etags[href])
+    dialog = open_contacts_sync(window)
+    dialog.url.setText(carddav_book)
+    dialog.user.setText(radicale.user)
+    dialog.password.setText(radicale.password)
+    asked = []
+    answer_modal(qtbot, QMessageBox, answering("Yes", asked))
+    dialog.sync_button.click()
+    qtbot.waitUntil(lambda: "3 archived" in dialog.status.text(), timeout=15000)
+    assert "3 of the 5" in asked[0]
+    assert Contact.select().where(Contact.archived == True).count() == 3  # noqa: E712
