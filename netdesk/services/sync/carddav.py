@@ -716,16 +716,27 @@ def _plan_new_cards(run: _Run, cards: list[tuple[Card, ContactDraft]]):
 
 def _push_local(run: _Run, delete_on_server: bool) -> None:
     """Local changes, new contacts and deletions to the server."""
-    linked = [s for s in run.states.values() if s.contact_id is not None]
-    by_contact = {s.contact_id: s for s in linked}
-    contacts = {c.id: c for c in _select_in(Contact, sorted(by_contact))}
+    # Only contacts saved since their last sync (or with a write in doubt) are exported
+    # and compared: one indexed query, not 10,000 exports.
+    maybe = (
+        CardSyncState.select(CardSyncState.id, Contact)
+        .join(Contact, on=(CardSyncState.contact == Contact.id))
+        .where(
+            (CardSyncState.book == run.book)
+            & (
+                CardSyncState.pending
+                | (CardSyncState.local_hash == "")
+                | (Contact.updated_at >= CardSyncState.synced_at)
+            )
+        )
+    )
+    by_id = {s.id: s for s in run.states.values()}
     todo: list[tuple[CardSyncState, Contact]] = []
-    for contact_id, state in by_contact.items():
-        contact = contacts.get(contact_id)
-        if contact is None:
+    for row in maybe:
+        state, contact = by_id.get(row.id), row.contact
+        if state is None or state.contact_id is None:
             continue
-        maybe = state.pending or not state.local_hash or contact.updated_at >= state.synced_at
-        if maybe and (state.pending or text_hash(contact_vcard(contact)) != state.local_hash):
+        if state.pending or text_hash(contact_vcard(contact)) != state.local_hash:
             todo.append((state, contact))
     fresh = (
         Contact.select()
@@ -787,11 +798,6 @@ def _delete_remote(run: _Run, href: str, state: CardSyncState) -> None:
     state.delete_instance()
     run.states.pop(href, None)
     run.report.deleted_there += 1
-
-
-def _select_in(model, ids: list[int]) -> Iterable:
-    for i in range(0, len(ids), 500):
-        yield from model.select().where(model.id.in_(ids[i : i + 500]))
 
 
 def _backup_before_first_sync() -> None:

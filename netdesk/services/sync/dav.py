@@ -9,6 +9,7 @@ that answers with broken XML, giant cards or hrefs outside the address book gets
 a clear message or a per-card problem, never a traceback or a write elsewhere.
 """
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
@@ -134,6 +135,7 @@ class AddressBookClient:
             url, username=user, password=password, timeout=timeout, huge_tree=False
         )
         self.book = ""
+        logging.getLogger("caldav").setLevel(logging.ERROR)  # its "weirdness" notes are noise
 
     # -- plumbing
     def request(self, url: str, method: str, body: str = "", headers: dict | None = None):
@@ -173,6 +175,9 @@ class AddressBookClient:
 
     def _own(self, href: str) -> bool:
         """Only hrefs inside the address book are read or written (hostile servers)."""
+        book_path = self._book_path()
+        if href.startswith(book_path) and "/" not in href[len(book_path) :]:
+            return href != book_path and ".." not in href and "%" not in href[len(book_path) :]
         book = urlsplit(self.book)
         target = urlsplit(urljoin(self.book, href))
         return (
@@ -182,7 +187,14 @@ class AddressBookClient:
             and ".." not in unquote(target.path).split("/")
         )
 
+    def _book_path(self) -> str:
+        if getattr(self, "_cached_book", None) != self.book:
+            self._cached_book, self._cached_path = self.book, urlsplit(self.book).path
+        return self._cached_path
+
     def _path(self, href: str) -> str:
+        if href.startswith("/") and "?" not in href and "#" not in href:
+            return href  # the usual case: an absolute path, as servers send them
         return urlsplit(urljoin(self.book, href)).path
 
     # -- discovery
