@@ -72,7 +72,9 @@ SCALARS = (*DRAFT_FIELDS, "photo", "stay_in_touch_days")
 
 
 class TooManyDeletions(UserError):
-    """The server lost more cards than a sync should silently follow."""
+    """The server lost more cards than a sync should silently follow; nothing was written."""
+
+    exit_code = 2
 
 
 @dataclass
