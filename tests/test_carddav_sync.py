@@ -11,6 +11,7 @@ from dav_stub import Proxy, serve
 from netdesk.models import (
     CardSyncState,
     Contact,
+    ContactMethod,
     close_database,
     open_database,
 )
@@ -254,6 +255,8 @@ def test_first_sync_matches_existing_contacts_and_never_duplicates(two, radicale
     with on(a):
         (contact,) = Contact.select()
         assert contact.title == "Attending Cardiologist"  # filled from the server
+        assert contact.specialty == "Echocardiography"  # ours kept; the server's in history
+        assert any("specialty" in e.title for e in timeline(contact.id))
     text = dav.get(dav._path(carddav_book + "x.vcf")).text
     assert "X-NETDESK-SPECIALTY:Echocardiography" in text  # netdesk's fields went up
     assert "item1.X-ABRELATEDNAMES:Chinedu Okafor" in text
@@ -343,3 +346,32 @@ def test_backup_before_the_first_sync(two, radicale, carddav_book):
     sync(a)
     kinds = [b.kind for b in list_backups(a)]
     assert kinds.count("pre-carddav-sync") == 1
+
+
+def test_a_merge_of_two_contacts_here_is_not_undone_by_the_server(two):
+    """Merging duplicates in netdesk (one absorbs the other's email, the other goes)
+    reaches the server and a second netdesk; the server's old copies do not return."""
+    a, b, sync = two
+    with on(a):
+        one = create_contact(given_name="Dana", family_name="Kim", emails=["dana@h.example.org"])
+        two_ = create_contact(given_name="Dana", family_name="Kim", emails=["dk@home.example.org"])
+        keep_id, gone_id = one.id, two_.id
+    sync(a)
+    sync(b)
+    with on(a):
+        ContactMethod.update(contact=keep_id).where(ContactMethod.contact == gone_id).execute()
+        Contact.get_by_id(keep_id).save()
+        Contact.delete_by_id(gone_id)
+    report = sync(a)
+    assert (report.updated_there, report.deleted_there) == (1, 1)
+    assert sync(a).updated_here == 0
+    with on(a):
+        (dana,) = Contact.select()
+        assert sorted(m.value for m in dana.methods) == [
+            "dana@h.example.org",
+            "dk@home.example.org",
+        ]
+    sync(b)
+    with on(b):
+        live = list(Contact.select().where(Contact.archived == False))  # noqa: E712
+        assert len(live) == 1 and len(list(live[0].methods)) == 2

@@ -696,6 +696,10 @@ def _create_from_server(run: _Run, cards: list[tuple[Card, ContactDraft]]) -> No
             if entry.action != "new":
                 state.local_hash = ""  # the merged contact still has to go to the server
                 state.save()
+                run.record_conflicts(  # ours was kept (the import's rule); theirs is history
+                    contact,
+                    [Conflict(c.field, c.existing, c.incoming, "here") for c in entry.conflicts],
+                )
             run.states[card.href] = state
         run.report.created_here += sum(e.action == "new" for e in plan.entries)
         run.report.updated_here += sum(e.action == "merge" for e in plan.entries)
