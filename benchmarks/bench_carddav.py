@@ -1,9 +1,14 @@
 """CardDAV sync speed against a real Radicale on 127.0.0.1.
 
-Prints (never asserts): Radicale alone accepting N PUTs (plain HTTP, no netdesk),
-netdesk's first sync of N contacts to an empty address book, and an incremental
-sync with 10 changes on each side (target: under 2 s), plus a sync with nothing
-to do. Run: python benchmarks/bench_carddav.py [contacts]   (default 10,000)
+Prints (never asserts):
+1. pushing: Radicale alone accepting P PUTs (plain HTTP, no netdesk) next to netdesk's
+   first sync of P contacts to an empty address book;
+2. N contacts (default 10,000) already on the server as another device left them
+   (written into Radicale's storage before it starts): netdesk's first sync matching
+   all of them, a sync with nothing to do, and an incremental sync with 10 changes on
+   each side (target: under 2 s).
+Run: python benchmarks/bench_carddav.py [N] [P]   (defaults 10,000 and 1,000)
+Radicale stores each PUT in time that grows with the address book, so P stays small.
 """
 
 import base64
@@ -72,28 +77,58 @@ def radicale_alone(port: int, n: int) -> float:
     return time.perf_counter() - started
 
 
+def seed_book(folder: Path, name: str, cards: list[tuple[str, str]]) -> None:
+    """An address book with ``cards`` (file name, text) in Radicale's filesystem layout,
+    as if a phone had filled it; Radicale indexes it when it starts."""
+    import json
+
+    book = folder / "collections" / "collection-root" / "alice" / name
+    book.mkdir(parents=True)
+    (book / ".Radicale.props").write_text(json.dumps({"tag": "VADDRESSBOOK"}))
+    for file_name, text in cards:
+        (book / file_name).write_text(text, encoding="utf-8", newline="")
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    p = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000
+    import uuid
+
     from netdesk.models import Contact, close_database, open_database
     from netdesk.services.sync.carddav import sync_contacts
     from netdesk.services.sync.dav import AddressBookClient
+    from netdesk.services.vcard_export import contact_vcard
+
+    def timed(fn):
+        started = time.perf_counter()
+        result = fn()
+        return result, time.perf_counter() - started
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        db = folder / "netdesk.sqlite3"
+        populate(db, n)
+        open_database(db)
+        for contact in Contact.select(Contact.id):
+            Contact.update(uid=str(uuid.uuid4())).where(Contact.id == contact.id).execute()
+        cards = [(f"{c.uid}.vcf", contact_vcard(c)) for c in Contact.select()]
+        close_database()
+        seed_book(folder, "phone", cards)
+        pushing = folder / "pushing.sqlite3"
+        populate(pushing, p)
         proc, port = start_radicale(folder)
         try:
             make_book(port, "alone")
-            alone = radicale_alone(port, n)
-            book = make_book(port, "netdesk")
-            db = folder / "netdesk.sqlite3"
-            populate(db, n)
+            alone = radicale_alone(port, p)
+            empty = make_book(port, "empty")
+            open_database(pushing)
+            first_push, first_push_s = timed(lambda: sync_contacts(empty, "alice", "secret"))
+            close_database()
+
+            book = f"http://127.0.0.1:{port}/alice/phone/"
             open_database(db)
-            started = time.perf_counter()
-            first = sync_contacts(book, "alice", "secret")
-            first_s = time.perf_counter() - started
-            started = time.perf_counter()
-            sync_contacts(book, "alice", "secret")
-            idle_s = time.perf_counter() - started
+            matched, matched_s = timed(lambda: sync_contacts(book, "alice", "secret"))
+            _, idle_s = timed(lambda: sync_contacts(book, "alice", "secret"))
             for contact in Contact.select().order_by(Contact.id).limit(10):
                 contact.title = f"{contact.title} (changed here)"
                 contact.save()
@@ -104,20 +139,27 @@ def main() -> None:
                 card = dav.get(href)
                 text = card.text.replace("END:VCARD", "NOTE:changed on the phone\r\nEND:VCARD")
                 dav.put(href, text, card.etag)
-            started = time.perf_counter()
-            incremental = sync_contacts(book, "alice", "secret")
-            incremental_s = time.perf_counter() - started
+            incremental, incremental_s = timed(lambda: sync_contacts(book, "alice", "secret"))
             close_database()
         finally:
             proc.terminate()
             proc.wait(10)
-    print(f"contacts:                          {n:,}")
-    print(f"Radicale alone, {n:,} PUTs:        {alone:8.2f} s")
-    print(f"netdesk first sync (all to server): {first_s:8.2f} s  ({first.created_there:,} sent, "
-          f"{first_s / alone:.2f}x Radicale alone)")  # fmt: skip
-    print(f"sync with nothing to do:           {idle_s:8.2f} s")
-    print(f"incremental, 10 changes each side: {incremental_s:8.2f} s  (target < 2 s; "
-          f"{incremental.updated_there} sent, {incremental.updated_here} received)")  # fmt: skip
+    print(
+        f"Radicale alone, {p:,} PUTs:                 {alone:8.2f} s ({alone / p * 1000:.0f} ms per card)"
+    )
+    print(
+        f"netdesk first sync of {p:,} contacts (PUTs): {first_push_s:8.2f} s "
+        f"({first_push.created_there:,} sent; {first_push_s / alone:.2f}x Radicale alone)"
+    )
+    print(
+        f"first sync, {n:,} contacts already on the server: {matched_s:8.2f} s "
+        f"({matched.created_here} new here, {matched.updated_there} sent)"
+    )
+    print(f"sync with nothing to do ({n:,}):          {idle_s:8.2f} s")
+    print(
+        f"incremental, 10 changes each side ({n:,}): {incremental_s:8.2f} s (target < 2 s; "
+        f"{incremental.updated_there} sent, {incremental.updated_here} received)"
+    )
 
 
 if __name__ == "__main__":

@@ -410,13 +410,19 @@ class _Run:
         self.batch: ImportBatch | None = None
 
     # -- agreeing and pushing
-    def agree(self, state: CardSyncState, contact: Contact | None, text: str, etag: str) -> None:
-        """Both sides now hold ``text`` (the server's version of it)."""
+    def agree(
+        self, state: CardSyncState, contact: Contact | None, text: str, etag: str,
+        local_text: str | None = None,
+    ) -> None:  # fmt: skip
+        """Both sides now hold ``text`` (the server's version of it); ``local_text`` is the
+        contact's vCard when the caller has it already."""
         draft = parse_card(text, state.href)
         state.etag = etag
         state.base = text
         state.remote_hash = content_hash(draft) if isinstance(draft, ContactDraft) else ""
-        state.local_hash = text_hash(contact_vcard(contact)) if contact is not None else ""
+        if contact is not None and local_text is None:
+            local_text = contact_vcard(contact)
+        state.local_hash = text_hash(local_text) if local_text is not None else ""
         state.contact = contact
         state.pending = False
         state.synced_at = utcnow()
@@ -444,7 +450,7 @@ class _Run:
             self.merge_remote(state, contact, card, push_retry=False)
             return
         if etag:
-            self.agree(state, contact, text, etag)
+            self.agree(state, contact, text, etag, text)
         else:  # no ETag in the answer (RFC 6352 allows it): fetch it, never guess
             card = self.dav.get(state.href)
             if card is None:
@@ -493,6 +499,11 @@ class _Run:
         else:
             with database.atomic():
                 self.agree(state, contact, card.text, card.etag)
+
+    def same_content(self, local_text: str, state: CardSyncState) -> bool:
+        """Whether the contact's vCard says what the server's card says (nothing to send)."""
+        draft = parse_card(local_text)
+        return isinstance(draft, ContactDraft) and content_hash(draft) == state.remote_hash
 
     def local_is_newer(self, contact: Contact, remote: ContactDraft) -> bool:
         rev = _rev(remote)
@@ -692,8 +703,9 @@ def _create_from_server(run: _Run, cards: list[tuple[Card, ContactDraft]]) -> No
         for (card, _draft), entry, contact_id in zip(cards, plan.entries, targets, strict=True):
             contact = Contact.get_by_id(contact_id)
             state = CardSyncState(book=run.book, href=card.href)
-            run.agree(state, contact, card.text, card.etag)
-            if entry.action != "new":
+            local_text = contact_vcard(contact)
+            run.agree(state, contact, card.text, card.etag, local_text)
+            if entry.action != "new" and not run.same_content(local_text, state):
                 state.local_hash = ""  # the merged contact still has to go to the server
                 state.save()
                 run.record_conflicts(  # ours was kept (the import's rule); theirs is history
