@@ -73,3 +73,25 @@ def test_mass_deletion_asks_before_archiving(window, qtbot, radicale, carddav_bo
     qtbot.waitUntil(lambda: "3 archived" in dialog.status.text(), timeout=15000)
     assert "3 of the 5" in asked[0]
     assert Contact.select().where(Contact.archived == True).count() == 3  # noqa: E712
+
+
+def test_background_sync_runs_only_after_a_reviewed_first_sync(
+    window, qtbot, radicale, carddav_book, monkeypatch
+):
+    from netdesk.services.sync import carddav
+    from netdesk.ui.sync.schedule import start_contacts_sync_schedule
+
+    monkeypatch.setenv(carddav.PASSWORD_ENV, radicale.password)
+    carddav.save_config(carddav_book, radicale.user, every_minutes=30, on_start=True)
+    create_contact(given_name="Cleo", family_name="Diaz", emails=["cleo@h.example.org"])
+    schedule = start_contacts_sync_schedule(window)
+    assert schedule.timer.isActive() and schedule.timer.interval() == 30 * 60 * 1000
+    schedule.run()  # never synced with this book: the first sync waits for the dialog
+    assert not schedule.running and CardSyncState.select().count() == 0
+    carddav.sync_contacts(carddav_book, radicale.user, radicale.password)
+    create_contact(given_name="Dov", family_name="Diaz", emails=["dov@h.example.org"])
+    schedule.run()
+    qtbot.waitUntil(
+        lambda: "on the server 1 new" in window.statusBar().currentMessage(), timeout=15000
+    )
+    assert CardSyncState.select().count() == 2

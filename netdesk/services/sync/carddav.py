@@ -25,7 +25,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Container
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
@@ -552,10 +552,10 @@ def _rev(draft: ContactDraft) -> datetime | None:
     return None
 
 
-def _href_for(book_path: str, uid: str, taken: Iterable[str]) -> str:
+def _href_for(book_path: str, uid: str, taken: Container[str]) -> str:
+    """Where a new card goes: its UID as a file name, made unique in the address book."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", uid).strip("-.")[:80] or uuid.uuid4().hex
     href = f"{book_path}{quote(safe)}.vcf"
-    taken = set(taken)
     n = 2
     while href in taken:
         href = f"{book_path}{quote(safe)}-{n}.vcf"
