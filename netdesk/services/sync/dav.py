@@ -19,7 +19,7 @@ from lxml import etree
 from netdesk.errors import UserError
 from netdesk.services.drafts import MAX_CARD_CHARS
 
-TIMEOUT_SECONDS = 30
+TIMEOUT_SECONDS = 120  # a server indexing a big address book on first use can be slow
 MULTIGET_BATCH = 100
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024  # a multistatus bigger than this is refused
 DAV = "DAV:"
