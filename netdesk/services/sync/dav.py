@@ -127,12 +127,16 @@ def _status_code(text: str) -> int:
 class AddressBookClient:
     """One server connection; every request goes through caldav's DAVClient."""
 
-    def __init__(self, url: str, user: str, password: str, *, timeout: int = TIMEOUT_SECONDS):
+    def __init__(self, url: str, user: str, password: str, *, timeout: int | None = None):
         import caldav
 
         self.url, self.user = url, user
         self._client = caldav.DAVClient(
-            url, username=user, password=password, timeout=timeout, huge_tree=False
+            url,
+            username=user,
+            password=password,
+            timeout=timeout or TIMEOUT_SECONDS,
+            huge_tree=False,
         )
         self.book = ""
         logging.getLogger("caldav").setLevel(logging.ERROR)  # its "weirdness" notes are noise
