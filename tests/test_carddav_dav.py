@@ -95,10 +95,10 @@ def test_wrong_password_unreachable_and_tls_failures_say_what_to_do(radicale, ca
 def hostile():
     stops = []
 
-    def start(report):
+    def start(report, timeout=None):
         url, stop = serve(Hostile(report))
         stops.append(stop)
-        dav = AddressBookClient(url + "book/", "alice", "secret")
+        dav = AddressBookClient(url + "book/", "alice", "secret", timeout=timeout)
         dav.find_addressbook()
         return dav
 
@@ -149,3 +149,20 @@ def test_a_huge_card_is_a_problem_for_that_card_only(hostile):
     assert isinstance(results["/book/ok.vcf"], Card)
     assert isinstance(results["/book/big.vcf"], CardProblem)
     assert "larger than 2 MB" in results["/book/big.vcf"].message
+
+
+def test_a_sync_collection_too_slow_to_answer_falls_back_to_an_etag_listing(hostile):
+    import threading
+
+    release = threading.Event()
+
+    def report(body):
+        release.wait(10)  # a server busy indexing a big address book
+        return 207, multistatus("", "t1"), "application/xml"
+
+    dav = hostile(report, timeout=1)
+    try:
+        listing = dav.changes("t0")
+    finally:
+        release.set()
+    assert listing.complete and listing.token == "t0" and listing.etags == {}

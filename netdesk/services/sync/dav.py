@@ -44,6 +44,10 @@ class SyncTokenInvalid(DavError):
     """The server forgot our sync token; list everything instead."""
 
 
+class DavTimeout(DavError):
+    """The server did not answer in time."""
+
+
 class SyncUnsupported(DavError):
     """The server does not do RFC 6578 sync-collection."""
 
@@ -97,7 +101,7 @@ def translate_error(exc: Exception, url: str, user: str, what: str = "CardDAV") 
             f"invalid: {str(exc)[:160]}). Check the URL, or ask your administrator."
         )
     if isinstance(exc, net.Timeout):
-        return DavError(f"The {what} server {host} did not answer in time. Try again later.")
+        return DavTimeout(f"The {what} server {host} did not answer in time. Try again later.")
     if isinstance(exc, net.ConnectionError):
         return DavError(
             f"Cannot reach the {what} server at {url}: check the address and your network."
@@ -264,6 +268,10 @@ class AddressBookClient:
             return self.sync_collection("") if token else self.etag_listing()
         except SyncUnsupported:
             return self.etag_listing()
+        except DavTimeout:  # a server still indexing a big book: list ETags this time
+            listing = self.etag_listing()
+            listing.token = token  # asked again next time, from where we were
+            return listing
 
     def sync_collection(self, token: str = "") -> Listing:
         listing = Listing(complete=not token)
