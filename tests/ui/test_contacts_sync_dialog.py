@@ -95,3 +95,48 @@ def test_background_sync_runs_only_after_a_reviewed_first_sync(
         lambda: "on the server 1 new" in window.statusBar().currentMessage(), timeout=15000
     )
     assert CardSyncState.select().count() == 2
+
+
+def test_the_user_decides_a_conflict_the_other_way(window, qtbot, radicale, carddav_book):
+    import re
+    from datetime import UTC, datetime
+
+    import time_machine
+    from PySide6.QtCore import Qt
+
+    from netdesk.services.history import timeline
+    from netdesk.services.sync.carddav import sync_contacts
+    from netdesk.ui.sync.conflicts_dialog import ConflictsDialog
+    from netdesk.ui.sync.contacts_sync_dialog import open_contacts_sync
+
+    with time_machine.travel(datetime(2027, 3, 14, 9, 0, tzinfo=UTC), tick=False):
+        eve = create_contact(given_name="Eve", family_name="Ross", emails=["eve@h.example.org"])
+        sync_contacts(carddav_book, radicale.user, radicale.password)
+        eve.title = "Charge Nurse"  # here, at 09:00 (a stale object: it also clears the UID)
+        eve.save()
+    dav = AddressBookClient(carddav_book, radicale.user, radicale.password)
+    dav.find_addressbook()
+    href = CardSyncState.get().href
+    card = dav.get(href)
+    text = re.sub(r"REV:[^\r\n]*", "REV:20270314T120000Z", card.text.replace("\r\n", "\n"))
+    text = text.replace("END:VCARD", "TITLE:Nurse Educator\nEND:VCARD")  # there, at 12:00
+    dav.put(href, text, card.etag)
+
+    dialog = open_contacts_sync(window)
+    dialog.url.setText(carddav_book)
+    dialog.user.setText(radicale.user)
+    dialog.password.setText(radicale.password)
+    dialog.sync_button.click()
+    qtbot.waitUntil(lambda: dialog.sync_button.isEnabled(), timeout=15000)
+    assert isinstance(getattr(dialog, "conflicts", None), ConflictsDialog), dialog.status.text()
+    conflicts = dialog.conflicts
+    conflicts.grab().save("/tmp/contacts_sync_conflicts.png")
+    assert Contact.get_by_id(eve.id).title == "Nurse Educator"  # the newer one, by default
+    assert conflicts.items.count() == 1 and "Charge Nurse" in conflicts.items.item(0).text()
+    conflicts.items.item(0).setCheckState(Qt.CheckState.Checked)
+    conflicts.accept()
+    assert Contact.get_by_id(eve.id).title == "Charge Nurse"  # the user's choice
+    assert "Charge Nurse" in dialog.status.text()
+    assert any("Nurse Educator" in e.title for e in timeline(eve.id))
+    sync_contacts(carddav_book, radicale.user, radicale.password)
+    assert "TITLE:Charge Nurse" in dav.get(href).text

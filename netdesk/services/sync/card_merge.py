@@ -101,6 +101,8 @@ def merge_drafts(
                 )
             )
         setattr(merged, name, value)
+    if not merged.uid:  # a card keeps its UID whatever a side lost
+        merged.uid = remote.uid or (base.uid if base is not None else "")
     merged.methods = _merge_items(
         base.methods if base else None, local.methods, remote.methods,
         lambda m: (m.kind, normalized(m.kind, m.value.strip())),
@@ -157,7 +159,7 @@ def apply_draft(contact: Contact, draft: ContactDraft) -> None:
 
     for name in (*DRAFT_FIELDS, "photo", "stay_in_touch_days"):
         value = getattr(draft, name)
-        if name in NETDESK_ONLY and _empty(value):
+        if (name in NETDESK_ONLY or name == "uid") and _empty(value):
             continue
         if name == "organization":
             org = clean_text(value)

@@ -35,15 +35,18 @@ from netdesk.models import (
     Contact,
     ImportBatch,
     ImportChange,
+    Organization,
     database,
     get_setting,
     set_setting,
     utcnow,
 )
 from netdesk.models.vcard_sync import CardSyncState
+from netdesk.services.contacts import clean_text
 from netdesk.services.drafts import ContactDraft, ParseProblem
 from netdesk.services.progress import NO_PROGRESS, Progress
 from netdesk.services.sync.card_merge import (
+    SCALARS,
     Conflict,
     apply_draft,
     content_hash,
@@ -82,6 +85,7 @@ class SyncReport:
     updated_there: int = 0
     deleted_there: int = 0
     conflicts: list[str] = field(default_factory=list)
+    conflict_ids: list[int] = field(default_factory=list)  # ImportChange rows, to reverse
     problems: list[str] = field(default_factory=list)
     plan_lines: list[str] = field(default_factory=list)  # dry run: what would happen
     dry_run: bool = False
@@ -216,6 +220,11 @@ class _Run:
 
     def push(self, state: CardSyncState, contact: Contact, *, retry: bool = True) -> None:
         """PUT the contact over the card we know (If-Match), or as new (If-None-Match)."""
+        if not contact.uid:  # servers require a UID, and it must not change under an href
+            base = parse_card(state.base) if state.base else None
+            contact.uid = base.uid if isinstance(base, ContactDraft) and base.uid else ""
+            contact.uid = contact.uid or str(uuid.uuid4())
+            Contact.update(uid=contact.uid).where(Contact.id == contact.id).execute()
         text = contact_vcard(contact)
         state.pending = True
         state.save()
@@ -302,7 +311,7 @@ class _Run:
         if self.batch is None:
             self.batch = ImportBatch.create(file_names=self.book, source="carddav")
         for c in conflicts:
-            ImportChange.create(
+            change = ImportChange.create(
                 batch=self.batch,
                 contact=contact,
                 action="conflict",
@@ -315,9 +324,9 @@ class _Run:
                     }  # fmt: skip
                 ),
             )
+            self.report.conflict_ids.append(change.id)
             self.report.conflicts.append(
-                f"{contact.name}: {c.field} — kept {_shown(c.kept)!r}, "
-                f"the other value {_shown(c.other)!r} is in the history"
+                f"{contact.name} — {c.field}: kept {_shown(c.kept)!r}, not {_shown(c.other)!r}"
             )
 
 
@@ -652,6 +661,38 @@ def _dry_run(run: _Run, changed: list[str], gone: list[str]) -> SyncReport:
     if report.created_there:
         report.plan_lines.append(f"{report.created_there:,} contact(s) would go to the server")
     return report
+
+
+# Fields whose losing value can be put back from the history (text and the cadence).
+REVERSIBLE = tuple(f for f in SCALARS if f not in ("photo", "birthday", "anniversary"))
+
+
+def use_other_value(change_id: int) -> str:
+    """The user decides a conflict the other way: the contact takes the value that lost
+    (the next sync sends it to the server). Returns what was done, in words."""
+    change = ImportChange.get_or_none(
+        (ImportChange.id == change_id) & (ImportChange.action == "conflict")
+    )
+    if change is None or change.contact_id is None:
+        raise InputError(f"There is no open sync conflict {change_id}.")
+    data = json.loads(change.before or "{}")
+    name, other = data.get("field"), data.get("other")
+    if name not in REVERSIBLE:
+        raise InputError(f"The {name} of a conflict cannot be put back automatically.")
+    with database.atomic():
+        contact = Contact.get_by_id(change.contact_id)
+        if name == "organization":
+            org = clean_text(other or "")
+            contact.organization = Organization.get_or_create(name=org)[0] if org else None
+        elif name == "stay_in_touch_days":
+            contact.stay_in_touch_days = other
+        else:
+            setattr(contact, name, clean_text(other or ""))
+        contact.save()
+        data["winner"] = "server" if data.get("winner") == "here" else "here"
+        data["kept"], data["other"] = other, data.get("kept")
+        ImportChange.update(before=json.dumps(data)).where(ImportChange.id == change.id).execute()
+    return f"{contact.name}: {name} is now {other!r}."
 
 
 def check_connection(url: str, user: str, password: str, addressbook: str = "") -> str:

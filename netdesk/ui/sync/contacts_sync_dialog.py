@@ -227,6 +227,17 @@ class ContactsSyncDialog(QDialog):
         else:
             self._ok(report.summary())
         self.window_.refresh_all()
+        if report.conflict_ids:  # the user decides: the newer value was only a default
+            from netdesk.ui.sync.conflicts_dialog import ConflictsDialog
+
+            self.conflicts = ConflictsDialog(self, report)
+            self.conflicts.accepted.connect(self._conflicts_decided)
+            self.conflicts.open()
+
+    def _conflicts_decided(self) -> None:
+        if self.conflicts.done_lines:
+            self._ok(" ".join(self.conflicts.done_lines) + " Sync again to send it.")
+            self.window_.refresh_all()
 
     def _sync_failed(self, exc: Exception) -> None:
         if isinstance(exc, carddav.TooManyDeletions):
