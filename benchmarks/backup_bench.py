@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.datagen import populate  # noqa: E402
 from netdesk.models import close_database, open_database  # noqa: E402
-from netdesk.services import backup as backups  # noqa: E402
+from netdesk.services.data import backup as backups  # noqa: E402
 
 
 def timed(label: str, fn, repeat: int = 3) -> float:
@@ -63,10 +63,10 @@ def main(n: int) -> None:
         timed("open_database (already current schema)", lambda: open_database(path), 5)
         close_database()
         try:
-            from netdesk.models.encryption import connect_raw, encryption_available
+            from netdesk.models.store.encryption import connect_raw, encryption_available
 
             if encryption_available():
-                from netdesk.models import encryption
+                from netdesk.models.store import encryption
 
                 enc = tmp / "enc.sqlite3"
                 connect_raw(enc, "bench").execute("CREATE TABLE t(x)")

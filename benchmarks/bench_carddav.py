@@ -111,7 +111,7 @@ def main() -> None:
     from netdesk.services.sync.dav import AddressBookClient
 
     dav_layer.TIMEOUT_SECONDS = 3600  # Radicale's first sync-collection over a big book is slow
-    from netdesk.services.vcard_export import contact_vcard
+    from netdesk.services.importing.vcard_export import contact_vcard
 
     def timed(fn):
         started = time.perf_counter()

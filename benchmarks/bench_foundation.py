@@ -143,8 +143,8 @@ def child_search(db: str) -> None:
     from PySide6.QtCore import QCoreApplication
 
     from netdesk.models import database, open_database
-    from netdesk.services.search import ContactFilter, fts_expression
-    from netdesk.ui.contact_table_model import PAGE_SIZE, ContactTableModel
+    from netdesk.services.contacts.search import ContactFilter, fts_expression
+    from netdesk.ui.contacts.table_model import PAGE_SIZE, ContactTableModel
 
     QCoreApplication([])
     open_database(db)
@@ -189,7 +189,7 @@ def child_scroll(db: str) -> None:
     from PySide6.QtCore import QCoreApplication
 
     from netdesk.models import database, open_database
-    from netdesk.ui.contact_table_model import PAGE_SIZE, ContactTableModel
+    from netdesk.ui.contacts.table_model import PAGE_SIZE, ContactTableModel
 
     QCoreApplication([])
     open_database(db)

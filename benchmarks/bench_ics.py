@@ -32,9 +32,9 @@ from netdesk.models import (  # noqa: E402
     database,
     open_database,
 )
-from netdesk.services import ics  # noqa: E402
-from netdesk.services.followups import new_uid  # noqa: E402
-from netdesk.services.vtimezone import timezone_component  # noqa: E402
+from netdesk.services.calendar import ics  # noqa: E402
+from netdesk.services.calendar.followups import new_uid  # noqa: E402
+from netdesk.services.calendar.vtimezone import timezone_component  # noqa: E402
 
 ZONES = ("America/New_York", "Europe/Berlin", "America/Los_Angeles")
 

@@ -132,7 +132,7 @@ def main() -> None:
     import vobject
 
     from netdesk.models import Contact, close_database, open_database
-    from netdesk.services.importer import commit_plan, plan_import
+    from netdesk.services.importing.importer import commit_plan, plan_import
 
     text = vcf.read_text(encoding="utf-8")
     gc.collect()

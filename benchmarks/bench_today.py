@@ -79,7 +79,7 @@ def timed(fn, runs: int = 20) -> tuple[float, float]:
 
 def main() -> None:
     from netdesk.models import database, open_database
-    from netdesk.services.today import build_today
+    from netdesk.services.calendar.today import build_today
 
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp()) / "bench.sqlite3"
@@ -106,7 +106,7 @@ def main() -> None:
     result = build_today(date(2026, 11, 25), NOW)
     print(f"build_today: {median:6.1f} ms median, {worst:6.1f} ms worst (target < 50 ms)")
     print("totals:", ", ".join(f"{k} {v:,}" for k, v in result.totals.items()))
-    import netdesk.services.today as parts
+    import netdesk.services.calendar.today as parts
 
     day = NOW.date()
     shown = [item for items in result.sections.values() for item in items]

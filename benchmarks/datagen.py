@@ -244,7 +244,7 @@ def _search_triggers_off(db):
     The rebuild is one INSERT ... SELECT, several times faster than 100k trigger runs
     (each of which re-reads the contact's methods).
     """
-    from netdesk.models.search_index import create_search_index
+    from netdesk.models.store.search_index import create_search_index
 
     names = [
         row[0]

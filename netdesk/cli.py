@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if getattr(args, "needs_db", True):
             from netdesk.commands.common import open_cli_database
-            from netdesk.models.retry import retry_on_busy
+            from netdesk.models.store.retry import retry_on_busy
 
             open_cli_database(args)
             # One command = one transaction: all or nothing, no update lost between

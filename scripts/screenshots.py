@@ -18,9 +18,9 @@ os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp())
 
 def build_demo(path: Path) -> None:
     from netdesk.models import Contact, open_database
-    from netdesk.services.followups import create_followup
-    from netdesk.services.history import add_milestone, log_interaction
-    from netdesk.services.importer import commit_plan, plan_import
+    from netdesk.services.calendar.followups import create_followup
+    from netdesk.services.history.interactions import add_milestone, log_interaction
+    from netdesk.services.importing.importer import commit_plan, plan_import
 
     open_database(path)
     today = date.today()

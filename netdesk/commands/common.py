@@ -11,7 +11,7 @@ from typing import Any
 
 from netdesk.errors import InputError, UserError
 from netdesk.models import open_database
-from netdesk.models.encryption import NeedsPassphrase
+from netdesk.models.store.encryption import NeedsPassphrase
 from netdesk.paths import resolve_db_path
 
 PASSPHRASE_ENV = "NETDESK_PASSPHRASE"
@@ -45,7 +45,7 @@ def read_passphrase(
 
 def database_passphrase_for(path: Path) -> str | None:
     """The passphrase to open ``path``: None for a plain file, asked for an encrypted one."""
-    from netdesk.models.encryption import is_encrypted_file, require_encryption
+    from netdesk.models.store.encryption import is_encrypted_file, require_encryption
 
     if not is_encrypted_file(path):
         return None
@@ -59,8 +59,8 @@ def open_cli_database(args: argparse.Namespace):
     The daily automatic backup also runs here: a directory listing when today's backup
     exists, one online copy the first time a day (see docs/your-data.md).
     """
-    from netdesk.models.migrations import MigrationError
-    from netdesk.services import backup
+    from netdesk.models.store.migrations import MigrationError
+    from netdesk.services.data import backup
 
     path = resolve_db_path(args.db)
     backup.install_pre_migration_backup()

@@ -2,8 +2,8 @@
 
 from netdesk.commands.common import print_json
 from netdesk.models import ROLES
-from netdesk.services.contacts import contact_to_dict, create_contact
-from netdesk.services.search import ContactFilter, contact_query
+from netdesk.services.contacts.records import contact_to_dict, create_contact
+from netdesk.services.contacts.search import ContactFilter, contact_query
 
 
 def register(subparsers) -> None:

@@ -10,7 +10,7 @@ from netdesk.commands.common import (
 )
 from netdesk.errors import UserError
 from netdesk.models import database
-from netdesk.models.encryption import is_encrypted_file, require_encryption
+from netdesk.models.store.encryption import is_encrypted_file, require_encryption
 from netdesk.paths import resolve_db_path
 
 
@@ -54,7 +54,7 @@ def _size(n: int) -> str:
 
 
 def backup_cmd(args: argparse.Namespace) -> int:
-    from netdesk.services.backup import backup
+    from netdesk.services.data.backup import backup
 
     out = backup(None, args.out)
     encrypted = " (encrypted, same passphrase)" if is_encrypted_file(out) else ""
@@ -63,7 +63,7 @@ def backup_cmd(args: argparse.Namespace) -> int:
 
 
 def restore_cmd(args: argparse.Namespace) -> int:
-    from netdesk.services.backup import install_restore, prepare_restore
+    from netdesk.services.data.backup import install_restore, prepare_restore
 
     db_path = resolve_db_path(args.db)
     source = Path(args.source).expanduser()
@@ -90,7 +90,7 @@ def _encrypted(path: Path) -> bool:
 
 
 def list_cmd(args: argparse.Namespace) -> int:
-    from netdesk.services.backup import list_backups
+    from netdesk.services.data.backup import list_backups
 
     db_path = resolve_db_path(args.db)
     found = list_backups(db_path)
@@ -119,7 +119,7 @@ def list_cmd(args: argparse.Namespace) -> int:
 
 def check_cmd(args: argparse.Namespace) -> int:
     """Works on a damaged file too: a raw connection, no migration, nothing written."""
-    from netdesk.services.backup import check_file
+    from netdesk.services.data.backup import check_file
 
     db_path = resolve_db_path(args.db)
     if not db_path.exists():
@@ -136,8 +136,8 @@ def check_cmd(args: argparse.Namespace) -> int:
 
 
 def encrypt_cmd(args: argparse.Namespace) -> int:
-    from netdesk.services.backup import plain_backups
-    from netdesk.services.encrypt import encrypt_database
+    from netdesk.services.data.backup import plain_backups
+    from netdesk.services.data.encrypt import encrypt_database
 
     require_encryption()
     db_path = resolve_db_path(args.db)
@@ -161,7 +161,7 @@ def encrypt_cmd(args: argparse.Namespace) -> int:
 
 
 def decrypt_cmd(args: argparse.Namespace) -> int:
-    from netdesk.services.encrypt import decrypt_database
+    from netdesk.services.data.encrypt import decrypt_database
 
     require_encryption()
     db_path = resolve_db_path(args.db)

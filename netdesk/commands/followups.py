@@ -8,7 +8,7 @@ from pathlib import Path
 from netdesk.commands.common import parse_date, print_json
 from netdesk.errors import InputError
 from netdesk.models import STATUSES, FollowUp, utcnow
-from netdesk.services.contacts import get_contact
+from netdesk.services.contacts.records import get_contact
 
 
 def parse_time(value: str) -> time:
@@ -100,7 +100,7 @@ def _row(f: FollowUp) -> dict:
 
 
 def add_followup(args) -> int:
-    from netdesk.services.followups import create_followup
+    from netdesk.services.calendar.followups import create_followup
 
     contact = get_contact(args.contact)
     f = create_followup(
@@ -116,7 +116,7 @@ def add_followup(args) -> int:
 
 
 def list_followups(args) -> int:
-    from netdesk.services.followups import OPEN_STATUSES
+    from netdesk.services.calendar.followups import OPEN_STATUSES
 
     query = FollowUp.select()
     if args.status in (None, ""):
@@ -136,7 +136,7 @@ def list_followups(args) -> int:
 
 
 def mark_done(args) -> int:
-    from netdesk.services.followups import complete_followup, get_followup
+    from netdesk.services.calendar.followups import complete_followup, get_followup
 
     f = get_followup(args.id)
     if f.status == "done":
@@ -147,7 +147,7 @@ def mark_done(args) -> int:
 
 
 def cancel(args) -> int:
-    from netdesk.services.followups import cancel_followup, get_followup
+    from netdesk.services.calendar.followups import cancel_followup, get_followup
 
     cancel_followup(get_followup(args.id))
     print(f"Follow-up {args.id} cancelled.")
@@ -155,7 +155,7 @@ def cancel(args) -> int:
 
 
 def snooze(args) -> int:
-    from netdesk.services.followups import get_followup, snooze_followup
+    from netdesk.services.calendar.followups import get_followup, snooze_followup
 
     snooze_followup(get_followup(args.id), args.until)
     print(f"Follow-up {args.id} snoozed until {args.until.isoformat()}.")
@@ -163,7 +163,7 @@ def snooze(args) -> int:
 
 
 def run_rules(args) -> int:
-    from netdesk.services.followups import run_rules as apply_rules
+    from netdesk.services.calendar.followups import run_rules as apply_rules
 
     run = apply_rules(date.today())
     print(
@@ -174,7 +174,7 @@ def run_rules(args) -> int:
 
 
 def export_ics(args) -> int:
-    from netdesk.services import ics
+    from netdesk.services.calendar import ics
 
     if args.contact is not None:
         get_contact(args.contact)
@@ -199,8 +199,8 @@ def export_ics(args) -> int:
 
 
 def sync_caldav(args) -> int:
-    from netdesk.services import caldav_sync
     from netdesk.services.progress import Progress
+    from netdesk.services.sync import caldav_push as caldav_sync
 
     url, user, calendar = caldav_sync.load_config()
     url, user = args.url or url, args.user or user

@@ -4,9 +4,10 @@ from datetime import date, time
 
 from netdesk.commands.common import parse_date, print_json
 from netdesk.models import CHANNELS, MILESTONE_KINDS
-from netdesk.services.contacts import get_contact
-from netdesk.services.events import get_event, list_events
-from netdesk.services.history import (
+from netdesk.services.calendar.today import SECTION_TITLES, SECTIONS, build_today
+from netdesk.services.contacts.records import get_contact
+from netdesk.services.history.events import get_event, list_events
+from netdesk.services.history.interactions import (
     RELATE_KINDS,
     TIMELINE_KINDS,
     add_milestone,
@@ -15,7 +16,6 @@ from netdesk.services.history import (
     relationships_for,
     timeline,
 )
-from netdesk.services.today import SECTION_TITLES, SECTIONS, build_today
 
 
 def register(subparsers) -> None:

@@ -57,14 +57,14 @@ def register(subparsers) -> None:
 
 def _follow_up_scheduler():
     try:
-        from netdesk.services import followups
+        from netdesk.services.calendar import followups
     except ImportError:
         return None
     return getattr(followups, "schedule_after_event", None)
 
 
 def import_files(args) -> int:
-    from netdesk.services.importer import commit_plan, plan_import
+    from netdesk.services.importing.importer import commit_plan, plan_import
 
     schedule = None
     if args.follow_up_after is not None:
@@ -152,7 +152,7 @@ def _warn_sensitive_notes(warnings, args) -> None:
 
 
 def undo(args) -> int:
-    from netdesk.services.importer import undo_import
+    from netdesk.services.importing.importer import undo_import
 
     result = undo_import(args.batch)
     if args.json:
@@ -166,7 +166,7 @@ def undo(args) -> int:
 
 
 def list_imports(args) -> int:
-    from netdesk.services.importer import list_batches
+    from netdesk.services.importing.importer import list_batches
 
     batches = list_batches()
     if args.json:
@@ -186,7 +186,7 @@ def list_imports(args) -> int:
 
 
 def export_vcard(args) -> int:
-    from netdesk.services.vcard_export import export_vcards
+    from netdesk.services.importing.vcard_export import export_vcards
 
     count = export_vcards(
         Path(args.out), version=args.vcard_version, split=args.split, tag=args.tag

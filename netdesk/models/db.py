@@ -3,7 +3,7 @@
 SQLite in WAL mode lets the GUI read while the CLI (or a worker) writes; the busy
 timeout makes a second process wait for a lock instead of failing with "database is
 locked". The schema version lives in ``PRAGMA user_version`` and
-:mod:`netdesk.models.migrations` brings older files up to date.
+:mod:`netdesk.models.store.migrations` brings older files up to date.
 """
 
 import os
@@ -42,7 +42,7 @@ class BaseModel(Model):
 def _make_database(path: str, passphrase: str | None) -> SqliteDatabase:
     if passphrase is None:
         return SqliteDatabase(path, pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type=LOCK_TYPE)
-    from netdesk.models.encryption import make_encrypted_database
+    from netdesk.models.store.encryption import make_encrypted_database
 
     return make_encrypted_database(path, passphrase, PRAGMAS, BUSY_TIMEOUT_S, LOCK_TYPE)
 
@@ -67,7 +67,7 @@ def open_database(
     database.initialize(db)
     db.connect(reuse_if_open=True)
     if migrate:
-        from netdesk.models.migrations import migrate_to_current
+        from netdesk.models.store.migrations import migrate_to_current
 
         migrate_to_current(db)
     return db

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from netdesk import __version__
 from netdesk.errors import UserError
 from netdesk.models import open_database
-from netdesk.models.encryption import (
+from netdesk.models.store.encryption import (
     UNAVAILABLE_MESSAGE,
     WrongPassphrase,
     encryption_available,
@@ -50,8 +50,8 @@ def open_with_passphrase(path: Path, parent: QWidget | None = None, ask=ask_pass
 
     Returns the database, or None when the user gave up. Raises UserError otherwise.
     """
-    from netdesk.models.migrations import MigrationError
-    from netdesk.services.backup import install_pre_migration_backup
+    from netdesk.models.store.migrations import MigrationError
+    from netdesk.services.data.backup import install_pre_migration_backup
 
     install_pre_migration_backup()
     try:
@@ -80,8 +80,8 @@ def open_with_passphrase(path: Path, parent: QWidget | None = None, ask=ask_pass
 
 def start_auto_backup(window) -> None:
     """The daily copy on a worker; the status bar says if it failed."""
-    from netdesk.services.backup import auto_backup
-    from netdesk.ui.workers import run_task
+    from netdesk.services.data.backup import auto_backup
+    from netdesk.ui.common.workers import run_task
 
     def done(path):
         if path is not None:

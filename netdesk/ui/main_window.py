@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 
 from netdesk import __version__
 from netdesk.models import database_path
-from netdesk.ui.contacts_view import ContactsPage
-from netdesk.ui.events_view import EventsPage
-from netdesk.ui.followups_view import FollowUpsPage
-from netdesk.ui.imports_view import ImportsPage
-from netdesk.ui.insights_view import InsightsPage
-from netdesk.ui.today_view import TodayPage
+from netdesk.ui.calendar.followups_view import FollowUpsPage
+from netdesk.ui.calendar.today_view import TodayPage
+from netdesk.ui.contacts.view import ContactsPage
+from netdesk.ui.history.events_view import EventsPage
+from netdesk.ui.history.insights_view import InsightsPage
+from netdesk.ui.importing.imports_view import ImportsPage
 
 PAGES = (TodayPage, ContactsPage, EventsPage, FollowUpsPage, ImportsPage, InsightsPage)
 PAGE_ICONS = {
@@ -40,19 +40,31 @@ IMPORTABLE_SUFFIXES = (".vcf", ".vcard", ".csv")
 # Menu entries that live in feature modules: (menu, text, shortcut, module, function).
 # An entry whose module is not installed is shown disabled rather than hidden.
 FEATURE_ACTIONS = (
-    ("File", "&Import contacts…", "Ctrl+I", "netdesk.ui.import_dialog", "choose_and_import"),
-    ("File", "Export contacts as &vCard…", "", "netdesk.ui.vcard_export_dialog", "export_contacts"),
+    (
+        "File",
+        "&Import contacts…",
+        "Ctrl+I",
+        "netdesk.ui.importing.import_dialog",
+        "choose_and_import",
+    ),
+    (
+        "File",
+        "Export contacts as &vCard…",
+        "",
+        "netdesk.ui.importing.vcard_export_dialog",
+        "export_contacts",
+    ),
     (
         "File",
         "Export &follow-ups (.ics)…",
         "Ctrl+E",
-        "netdesk.ui.ics_export_dialog",
+        "netdesk.ui.calendar.ics_export_dialog",
         "export_followups",
     ),
     ("File", None, "", "", ""),
-    ("File", "&Backup now…", "", "netdesk.ui.backup_actions", "backup_now"),
-    ("File", "&Restore from backup…", "", "netdesk.ui.backup_actions", "restore_backup"),
-    ("Edit", "&Settings…", "Ctrl+,", "netdesk.ui.settings_dialog", "open_settings"),
+    ("File", "&Backup now…", "", "netdesk.ui.data.backup_actions", "backup_now"),
+    ("File", "&Restore from backup…", "", "netdesk.ui.data.backup_actions", "restore_backup"),
+    ("Edit", "&Settings…", "Ctrl+,", "netdesk.ui.settings.settings_dialog", "open_settings"),
     ("Edit", "&Contacts sync…", "", "netdesk.ui.sync.contacts_sync_dialog", "open_contacts_sync"),
 )
 
@@ -119,7 +131,7 @@ class MainWindow(QMainWindow):
         self.update_status()
 
     def update_status(self) -> None:
-        from netdesk.services.contacts import count_contacts
+        from netdesk.services.contacts.records import count_contacts
 
         path = database_path()
         self.statusBar().showMessage(
@@ -194,9 +206,9 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:  # noqa: N802
         paths = self._dropped_files(event.mimeData())
-        if paths and importlib.util.find_spec("netdesk.ui.import_dialog"):
+        if paths and importlib.util.find_spec("netdesk.ui.importing.import_dialog"):
             event.acceptProposedAction()
-            self.call_feature("netdesk.ui.import_dialog", "import_files", paths)
+            self.call_feature("netdesk.ui.importing.import_dialog", "import_files", paths)
 
     # state ------------------------------------------------------------------
     def _restore_state(self) -> None:

@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from netdesk.errors import InputError
 from netdesk.models import Event, EventAttendance, FollowUp, Interaction, Tag, set_setting
-from netdesk.services.contacts import create_contact, tag_named, update_contact
-from netdesk.services.followups import (
+from netdesk.services.calendar.followups import (
     Slot,
     add_business_days,
     cadence_days,
@@ -19,7 +18,8 @@ from netdesk.services.followups import (
     run_rules,
     schedule_after_event,
 )
-from netdesk.services.history import log_interaction
+from netdesk.services.contacts.records import create_contact, tag_named, update_contact
+from netdesk.services.history.interactions import log_interaction
 
 TODAY = date(2026, 11, 25)  # a Wednesday
 
@@ -121,7 +121,7 @@ def test_cancelled_cadence_round_is_not_recreated(db):
 
 
 def test_reschedule_reopens_a_snoozed_followup(db):
-    from netdesk.services.followups import create_followup, snooze_followup
+    from netdesk.services.calendar.followups import create_followup, snooze_followup
 
     c = create_contact(name="Hal Ito")
     f = snooze_followup(create_followup(c, TODAY, "X"), TODAY + timedelta(days=7))

@@ -1,14 +1,14 @@
 from datetime import date, time
 
 from netdesk.models import Contact, Event, FollowUp, Interaction
-from netdesk.services.contacts import create_contact
-from netdesk.services.followups import (
+from netdesk.services.calendar.followups import (
     add_business_days,
     complete_followup,
     create_followup,
     schedule_after_event,
     snooze_followup,
 )
+from netdesk.services.contacts.records import create_contact
 
 
 def test_business_days_skip_weekends():

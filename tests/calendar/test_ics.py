@@ -9,16 +9,14 @@ from icalendar import Calendar
 
 from netdesk.errors import InputError
 from netdesk.models import Event, EventAttendance, FollowUp
-from netdesk.services.contacts import create_contact
-from netdesk.services.followups import (
+from netdesk.services.calendar.followups import (
     cancel_followup,
     change_followup,
     complete_followup,
     create_followup,
     reschedule_followup,
 )
-from netdesk.services.history import log_interaction
-from netdesk.services.ics import (
+from netdesk.services.calendar.ics import (
     PRODID,
     build_calendar,
     event_times,
@@ -26,6 +24,8 @@ from netdesk.services.ics import (
     scope_query,
     sensitive_findings,
 )
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.history.interactions import log_interaction
 
 
 @pytest.fixture

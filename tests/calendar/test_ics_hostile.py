@@ -1,6 +1,6 @@
 """ICS export of hostile text, parsed back: exact text, no injected properties or events.
 
-Runs once the follow-ups feature (netdesk.services.ics.build_calendar) is in the tree.
+Runs once the follow-ups feature (netdesk.services.calendar.ics.build_calendar) is in the tree.
 """
 
 from datetime import date
@@ -9,15 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-ics = pytest.importorskip("netdesk.services.ics")
+ics = pytest.importorskip("netdesk.services.calendar.ics")
 if not hasattr(ics, "build_calendar"):
-    pytest.skip("netdesk.services.ics has no build_calendar yet", allow_module_level=True)
+    pytest.skip("netdesk.services.calendar.ics has no build_calendar yet", allow_module_level=True)
 
 from icalendar import Calendar  # noqa: E402
 
 from netdesk.models import FollowUp  # noqa: E402
-from netdesk.services.contacts import create_contact  # noqa: E402
-from netdesk.services.followups import create_followup  # noqa: E402
+from netdesk.services.calendar.followups import create_followup  # noqa: E402
+from netdesk.services.contacts.records import create_contact  # noqa: E402
 
 INJECTIONS = [
     "line1\r\nATTACH:http://evil.example/x\r\nX-EVIL:1",

@@ -7,10 +7,10 @@ import pytest
 
 from netdesk.errors import InputError
 from netdesk.models import Event, EventAttendance, set_setting
-from netdesk.services.calendar_links import google_calendar_url, outlook_calendar_url
-from netdesk.services.contacts import create_contact
-from netdesk.services.followups import create_followup
-from netdesk.services.templates import TEMPLATES, compose_url, fill, mailto_url, render
+from netdesk.services.calendar.followups import create_followup
+from netdesk.services.calendar.links import google_calendar_url, outlook_calendar_url
+from netdesk.services.calendar.templates import TEMPLATES, compose_url, fill, mailto_url, render
+from netdesk.services.contacts.records import create_contact
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from netdesk.models import Contact, FollowUp, ImportBatch, ImportChange, Interaction
-from netdesk.services.contacts import add_tags, create_contact, tag_named
-from netdesk.services.followups import create_followup
-from netdesk.services.history import add_milestone, log_interaction
-from netdesk.services.today import build_today, complete_item, snooze_item, undo_item
+from netdesk.services.calendar.followups import create_followup
+from netdesk.services.calendar.today import build_today, complete_item, snooze_item, undo_item
+from netdesk.services.contacts.records import add_tags, create_contact, tag_named
+from netdesk.services.history.interactions import add_milestone, log_interaction
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 12, 0)
@@ -162,7 +162,7 @@ def test_empty_base(db):
 def test_mailto_link_is_encoded(db):
     from urllib.parse import parse_qs, urlsplit
 
-    from netdesk.services.today import TodayItem, mailto_link
+    from netdesk.services.calendar.today import TodayItem, mailto_link
 
     item = TodayItem(
         "milestones", 1, "Award & grant: 100%", "", name="Zoë Müller", email="zoe@x.org"

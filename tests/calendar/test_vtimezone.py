@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Timezone
 
-from netdesk.services.vtimezone import timezone_component, transitions
+from netdesk.services.calendar.vtimezone import timezone_component, transitions
 
 ZONES = ("America/New_York", "Europe/Berlin", "Australia/Sydney", "Europe/London",
          "America/Santiago", "Asia/Tokyo", "Africa/Casablanca")  # fmt: skip

@@ -4,7 +4,7 @@ import pytest
 
 from netdesk.errors import InputError
 from netdesk.models import Contact, ContactMethod, Event, EventAttendance, FollowUp, Interaction
-from netdesk.services.contact_editing import (
+from netdesk.services.contacts.editing import (
     contact_names,
     deletion_summary,
     event_choices,
@@ -14,7 +14,7 @@ from netdesk.services.contact_editing import (
     tag_names,
     validate_form,
 )
-from netdesk.services.contacts import contact_to_dict, create_contact, snapshot_contacts
+from netdesk.services.contacts.records import contact_to_dict, create_contact, snapshot_contacts
 
 VALID_NPI = "1234567893"
 
@@ -123,8 +123,8 @@ def test_tag_names_are_sorted_case_insensitively(db):
 
 def test_batched_snapshot_brings_back_everything_exactly(db, monkeypatch):
     from netdesk.models import Relationship
-    from netdesk.services import contacts as contacts_service
-    from netdesk.services.contacts import delete_contacts, restore_contacts
+    from netdesk.services.contacts import records as contacts_service
+    from netdesk.services.contacts.records import delete_contacts, restore_contacts
 
     monkeypatch.setattr(contacts_service, "_BATCH", 2)  # several batches with 5 contacts
     people = [

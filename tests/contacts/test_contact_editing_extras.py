@@ -7,13 +7,13 @@ from PIL import Image
 
 from netdesk.errors import InputError
 from netdesk.models import Address, Contact
-from netdesk.services.contact_editing import (
+from netdesk.services.contacts.editing import (
     form_values,
     replace_contacts,
     save_contact,
     validate_form,
 )
-from netdesk.services.contacts import create_contact, snapshot_contacts
+from netdesk.services.contacts.records import create_contact, snapshot_contacts
 
 MERCY = {
     "label": "work",

@@ -1,5 +1,10 @@
-from netdesk.services.contacts import create_contact, update_contact
-from netdesk.services.search import ContactFilter, contact_query, fts_expression, search_contacts
+from netdesk.services.contacts.records import create_contact, update_contact
+from netdesk.services.contacts.search import (
+    ContactFilter,
+    contact_query,
+    fts_expression,
+    search_contacts,
+)
 
 
 def names(contacts):

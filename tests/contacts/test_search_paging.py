@@ -3,9 +3,9 @@
 import pytest
 
 from netdesk.models import Contact, database
-from netdesk.services import search
-from netdesk.services.contacts import create_contact
-from netdesk.services.search import (
+from netdesk.services.contacts import search
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.contacts.search import (
     ContactFilter,
     contact_page,
     contact_query,
@@ -89,8 +89,8 @@ def test_a_single_letter_lists_family_names_starting_with_it(db, monkeypatch, wa
 
 
 def test_list_count_uses_the_index_count_unless_filters_or_archived_rows_differ(crowd):
-    from netdesk.services.contacts import set_archived
-    from netdesk.services.search import count_for_list
+    from netdesk.services.contacts.records import set_archived
+    from netdesk.services.contacts.search import count_for_list
 
     counted = count_for_list(ContactFilter(search="ana"), cap=100)
     assert (counted.total, counted.exact, counted.index_matches) == (30, True, 30)

@@ -12,9 +12,9 @@ import pytest
 from netdesk.cli import main
 from netdesk.errors import InputError, UserError
 from netdesk.models import Contact, close_database, database, open_database
-from netdesk.models.migrations import CURRENT_VERSION
-from netdesk.services import backup as backups
-from netdesk.services.contacts import create_contact
+from netdesk.models.store.migrations import CURRENT_VERSION
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.data import backup as backups
 
 
 def names_in(path: Path) -> list[str]:
@@ -36,7 +36,7 @@ def integrity(path: Path) -> str:
 WRITER = r"""
 import sys
 from netdesk.models import open_database, database
-from netdesk.services.contacts import create_contact
+from netdesk.services.contacts.records import create_contact
 open_database(sys.argv[1])
 batch = 0
 while True:
@@ -295,7 +295,7 @@ def test_cli_restore_of_garbage_says_so(db_path, tmp_path, capsys):
 
 
 def test_failed_migration_is_preceded_by_a_backup(tmp_path, fixtures, monkeypatch):
-    from netdesk.models import migrations
+    from netdesk.models.store import migrations
 
     path = tmp_path / "old.sqlite3"
     original = (fixtures / "schema_v1.sqlite3").read_bytes()

@@ -9,7 +9,7 @@ import pytest
 from peewee import OperationalError
 
 from netdesk.models import database, get_setting, set_setting
-from netdesk.models.retry import DatabaseBusy, retry_on_busy
+from netdesk.models.store.retry import DatabaseBusy, retry_on_busy
 
 # A real `netdesk add` run per iteration, in-process so the test does not pay for
 # 60 interpreter starts; the CLI code path (open, transaction, retry) is the same.
@@ -45,7 +45,7 @@ BUMPER = textwrap.dedent(
     """
     import sys
     from netdesk.models import open_database, get_setting, set_setting
-    from netdesk.models.retry import retry_on_busy
+    from netdesk.models.store.retry import retry_on_busy
     open_database(sys.argv[1])
 
     @retry_on_busy
@@ -71,7 +71,7 @@ def _spawn(script: str, *args, env) -> subprocess.Popen:
 def test_cli_processes_and_a_lock_holder_write_concurrently_without_errors(db, db_path, cli_env):
     env = dict(cli_env, NETDESK_NO_AUTO_BACKUP="1")
     set_setting("seed", 1)
-    from netdesk.services.contacts import create_contact
+    from netdesk.services.contacts.records import create_contact
 
     create_contact(name="Seed", organization="Shared Org")
     holder = _spawn(HOLDER, db_path, 12, env=env)

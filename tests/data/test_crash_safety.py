@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from netdesk.models import close_database, open_database
-from netdesk.services.contacts import create_contact
+from netdesk.services.contacts.records import create_contact
 
 # Many `netdesk add`-style writes in ONE transaction, reporting as it goes.
 BIG_ADD = textwrap.dedent(
     """
     import sys
     from netdesk.models import open_database, database
-    from netdesk.services.contacts import create_contact
+    from netdesk.services.contacts.records import create_contact
     open_database(sys.argv[1])
     with database.atomic():
         for i in range(100_000):

@@ -8,16 +8,16 @@ import pytest
 
 from netdesk.cli import main
 from netdesk.models import Contact, close_database, open_database
-from netdesk.models.encryption import (
+from netdesk.models.store.encryption import (
     UNAVAILABLE_MESSAGE,
     EncryptionUnavailable,
     WrongPassphrase,
     encryption_available,
     is_encrypted_file,
 )
-from netdesk.services import backup as backups
-from netdesk.services.contacts import create_contact
-from netdesk.services.encrypt import decrypt_database, encrypt_database
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.data import backup as backups
+from netdesk.services.data.encrypt import decrypt_database, encrypt_database
 
 pytestmark = pytest.mark.skipif(not encryption_available(), reason="sqlcipher3 not installed")
 
@@ -73,7 +73,7 @@ def test_restore_of_an_encrypted_backup(encrypted, tmp_path):
 
 
 def test_encrypt_then_decrypt_keeps_every_row_and_the_search_index(tmp_path):
-    from netdesk.services.search import search_contacts
+    from netdesk.services.contacts.search import search_contacts
 
     path = tmp_path / "plain.sqlite3"
     open_database(path)
@@ -186,7 +186,7 @@ def test_cli_asks_for_the_passphrase_on_a_terminal(tmp_path, cli_env):
 
 
 def test_the_key_is_derived_once_per_file_not_per_connection(encrypted):
-    from netdesk.models import encryption
+    from netdesk.models.store import encryption
 
     encryption._derived_key.cache_clear()
     for _ in range(3):  # e.g. three worker threads, each with its own connection
@@ -197,7 +197,7 @@ def test_the_key_is_derived_once_per_file_not_per_connection(encrypted):
 
 def test_when_the_shortcut_key_is_wrong_the_passphrase_still_opens(encrypted, monkeypatch):
     """If this SQLCipher derived keys differently, the fallback keys with the passphrase."""
-    from netdesk.models import encryption
+    from netdesk.models.store import encryption
 
     encryption._derived_key.cache_clear()
     monkeypatch.setattr(encryption, "KDF_ITERATIONS", 1000)  # a different KDF setting

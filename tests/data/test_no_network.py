@@ -9,7 +9,7 @@ import pytest
 
 from netdesk.cli import build_parser, main
 
-ROOT = Path(__file__).resolve().parent.parent / "netdesk"
+ROOT = Path(__file__).resolve().parents[2] / "netdesk"
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_data_commands_touch_no_network(no_network, tmp_path, monkeypatch, capsy
     ]
     for argv in commands:
         assert main(["--db", db, *argv]) == 0, (argv, capsys.readouterr().err)
-    from netdesk.models.encryption import encryption_available
+    from netdesk.models.store.encryption import encryption_available
 
     if encryption_available():
         monkeypatch.setenv("NETDESK_PASSPHRASE", "pw for test")
@@ -92,7 +92,7 @@ def test_secrets_are_never_written_to_settings_or_qsettings():
 
 
 def test_passphrase_is_not_stored_anywhere_on_disk(tmp_path, monkeypatch):
-    from netdesk.models.encryption import encryption_available
+    from netdesk.models.store.encryption import encryption_available
 
     if not encryption_available():
         pytest.skip("sqlcipher3 not installed")

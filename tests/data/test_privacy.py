@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netdesk.services.privacy import (
+from netdesk.services.data.privacy import (
     check_before_save,
     find_patient_identifiers,
     redact,

@@ -83,7 +83,7 @@ def test_errors_are_one_line(db_path, capsys, cli_env):
 
 def test_log_at_an_event(db_path, capsys):
     from netdesk.models import Interaction
-    from netdesk.services.events import create_event
+    from netdesk.services.history.events import create_event
 
     assert run(db_path, "add", "--name", "Ana Silva") == 0
     event = create_event("AHA 2026", start_date="2026-11-07")

@@ -4,8 +4,9 @@ import pytest
 
 from netdesk.errors import InputError, NotFound
 from netdesk.models import Event
-from netdesk.services.contacts import create_contact
-from netdesk.services.events import (
+from netdesk.services.calendar.followups import create_followup
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.history.events import (
     add_attendee,
     create_event,
     delete_event,
@@ -14,8 +15,7 @@ from netdesk.services.events import (
     restore_event,
     update_event,
 )
-from netdesk.services.followups import create_followup
-from netdesk.services.history import log_interaction
+from netdesk.services.history.interactions import log_interaction
 
 
 def test_counts_followed_up_and_waiting(db):

@@ -4,9 +4,9 @@ import pytest
 
 from netdesk.errors import InputError, NotFound
 from netdesk.models import Contact, Event, EventAttendance, FollowUp, ImportBatch, ImportChange
-from netdesk.services.contacts import create_contact
-from netdesk.services.followups import complete_followup, create_followup
-from netdesk.services.history import (
+from netdesk.services.calendar.followups import complete_followup, create_followup
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.history.interactions import (
     add_milestone,
     add_relationship,
     add_resource,

@@ -1,17 +1,17 @@
 from datetime import date, datetime, timedelta
 
 from netdesk.models import Contact, FollowUp
-from netdesk.services.contacts import create_contact
-from netdesk.services.events import add_attendee, create_event
-from netdesk.services.followups import create_followup
-from netdesk.services.history import add_milestone, log_interaction
-from netdesk.services.insights import (
+from netdesk.services.calendar.followups import create_followup
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.history.events import add_attendee, create_event
+from netdesk.services.history.insights import (
     contacts_by_event,
     contacts_by_role,
     followup_completion,
     interactions_per_month,
     network_reach,
 )
+from netdesk.services.history.interactions import add_milestone, log_interaction
 
 NOW = datetime(2026, 11, 25, 12)
 

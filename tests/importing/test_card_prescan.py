@@ -8,9 +8,9 @@ tiny chunk size.
 import pytest
 
 from netdesk.errors import InputError
-from netdesk.services import csv_import, textfile, vcard
+from netdesk.services.importing import csv_import, textfile, vcard
+from netdesk.services.importing.textfile import count_card_starts, detect_encoding
 from netdesk.services.progress import NO_PROGRESS
-from netdesk.services.textfile import count_card_starts, detect_encoding
 
 CARD = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann {n}\r\nEND:VCARD\r\n"
 TRICKY = (

@@ -14,7 +14,7 @@ import pytest
 
 from netdesk.cli import build_parser, main
 
-CORPUS = Path(__file__).parent / "fixtures" / "reliability"
+CORPUS = Path(__file__).parents[1] / "fixtures" / "reliability"
 CONTROL = [chr(c) for c in range(32) if chr(c) not in "\t\n\r"] + ["\x7f"]
 
 
@@ -172,7 +172,7 @@ def test_formula_cells_survive_import_as_text_and_export_escaped(seeded, tmp_pat
     assert '=HYPERLINK("http://evil.example","x")' in names or any(
         n.startswith("=HYPERLINK") for n in names
     )
-    from netdesk.services.safe_text import csv_text, read_csv_text
+    from netdesk.services.data.safe_text import csv_text, read_csv_text
 
     rows = [[n] for n in sorted(names)]
     assert read_csv_text(csv_text(["Name"], rows))[1:] == rows
@@ -180,8 +180,8 @@ def test_formula_cells_survive_import_as_text_and_export_escaped(seeded, tmp_pat
 
 def test_csv_written_with_formula_escaping_reimports_exactly(seeded, tmp_path, capsys):
     """netdesk's escaped CSV, read back by the real importer, gives the same values."""
-    pytest.importorskip("netdesk.services.csv_import")
-    from netdesk.services.safe_text import FORMULA_TRIGGERS, write_csv
+    pytest.importorskip("netdesk.services.importing.csv_import")
+    from netdesk.services.data.safe_text import FORMULA_TRIGGERS, write_csv
 
     people = [
         ('=HYPERLINK("http://evil.example","x")', "Formula", "f1@example.org", "+Org", "@Lead"),
@@ -229,7 +229,7 @@ def test_exported_files_are_user_only_even_with_a_lax_umask(seeded, tmp_path, ca
 
 
 def test_import_and_undo_import_are_preceded_by_a_backup(seeded, capsys):
-    from netdesk.services.backup import list_backups
+    from netdesk.services.data.backup import list_backups
 
     file = CORPUS / "html_script.vcf"
     assert main(["--db", str(seeded), "import", str(file), "--json"]) == 0

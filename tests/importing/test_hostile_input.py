@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from netdesk.cli import main
 from netdesk.models import Contact, Setting, close_database, get_setting, open_database, set_setting
-from netdesk.services.safe_text import (
+from netdesk.services.data.safe_text import (
     FORMULA_TRIGGERS,
     csv_text,
     escape_csv_cell,

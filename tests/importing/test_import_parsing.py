@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from netdesk.errors import InputError
-from netdesk.services.csv_import import read_layout, remember_mapping
-from netdesk.services.drafts import ContactDraft, ParseProblem
-from netdesk.services.importer import read_drafts
+from netdesk.services.importing.csv_import import read_layout, remember_mapping
+from netdesk.services.importing.drafts import ContactDraft, ParseProblem
+from netdesk.services.importing.importer import read_drafts
 
 
 def drafts(path):

@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 from netdesk.models import Contact
-from netdesk.services.contacts import create_contact
-from netdesk.services.importer import commit_plan, plan_import
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.importing.importer import commit_plan, plan_import
 
 CARD_NOTE = "Asked about a consult: pt John Smith MRN 00482913 DOB 03/04/1961\nCall back Tue."
 REDACTED = "Asked about a consult: pt John Smith [redacted mrn] [redacted dob]\nCall back Tue."

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from netdesk.errors import InputError
 from netdesk.models import Contact, ContactMethod, EventAttendance, ImportBatch, database
-from netdesk.services.importer import commit_plan, plan_import, undo_import
+from netdesk.services.importing.importer import commit_plan, plan_import, undo_import
 
 GOOD = (
     "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Okafor;Chidi;;;MD\r\nFN:Chidi Okafor, MD\r\n"
@@ -150,6 +150,6 @@ def test_failing_commit_leaves_nothing(db, tmp_path_factory, cuts):
 
 
 def _problem():
-    from netdesk.services.drafts import ParseProblem
+    from netdesk.services.importing.drafts import ParseProblem
 
     return ParseProblem("x.vcf", 1, 1, "synthetic", "")

@@ -18,10 +18,10 @@ from netdesk.models import (
     ImportChange,
     ImportIssue,
 )
-from netdesk.services.contacts import contact_to_dict, create_contact
-from netdesk.services.importer import commit_plan, list_batches, plan_import, undo_import
+from netdesk.services.contacts.records import contact_to_dict, create_contact
+from netdesk.services.importing.importer import commit_plan, list_batches, plan_import, undo_import
+from netdesk.services.importing.vcard_export import export_vcards
 from netdesk.services.progress import Cancelled, Progress
-from netdesk.services.vcard_export import export_vcards
 
 ALL_VCARDS = [
     "iphone_3.0.vcf",

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 
 from netdesk.models import Contact, Event, EventAttendance, VCardProperty
-from netdesk.services import vcard
-from netdesk.services.credentials import split_credentials
-from netdesk.services.importer import commit_plan, plan_import, undo_import
-from netdesk.services.vcard_export import contact_vcard
+from netdesk.services.contacts.credentials import split_credentials
+from netdesk.services.importing import vcard
+from netdesk.services.importing.importer import commit_plan, plan_import, undo_import
+from netdesk.services.importing.vcard_export import contact_vcard
 
 CARDS = ["apple_ios17.vcf", "google.vcf", "outlook_2.1.vcf", "davx5_4.0.vcf"]
 ALIASES = {"X-ANNIVERSARY": "ANNIVERSARY", "X-SKYPE": "IMPP"}

@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from netdesk.models import Contact, ContactMethod, Organization, open_database
-from netdesk.models.migrations import CURRENT_VERSION, MigrationError, schema_version
+from netdesk.models.store.migrations import CURRENT_VERSION, MigrationError, schema_version
 
 
 def test_new_database_is_wal_with_foreign_keys_and_current_schema(db, db_path):
@@ -34,7 +34,7 @@ def test_v1_file_upgrades_without_data_loss(tmp_path, fixtures):
     assert names == ["Ana Silva", "Ben Okafor", "Zoë Müller"]
     assert Organization.get().name == "Hôpital Saint-Éloi"
     # the v2 search index was populated from the old rows
-    from netdesk.services.search import search_contacts
+    from netdesk.services.contacts.search import search_contacts
 
     assert [c.family_name for c in search_contacts("zoe")] == ["Müller"]
     assert [c.family_name for c in search_contacts("eloi")] != []
@@ -42,7 +42,7 @@ def test_v1_file_upgrades_without_data_loss(tmp_path, fixtures):
 
 
 def test_failed_migration_leaves_file_untouched(tmp_path, fixtures, monkeypatch):
-    from netdesk.models import migrations
+    from netdesk.models.store import migrations
 
     path = tmp_path / "old.sqlite3"
     original = (fixtures / "schema_v1.sqlite3").read_bytes()
@@ -53,7 +53,7 @@ def test_failed_migration_leaves_file_untouched(tmp_path, fixtures, monkeypatch)
         raise RuntimeError("disk on fire")
 
     monkeypatch.setitem(migrations.STEPS, 2, broken)
-    from netdesk.services.backup import install_pre_migration_backup
+    from netdesk.services.data.backup import install_pre_migration_backup
 
     install_pre_migration_backup()
     with pytest.raises(MigrationError, match="left as it was"):

@@ -8,7 +8,15 @@ import pytest
 
 from netdesk.errors import InputError, UserError
 from netdesk.models import FollowUp
-from netdesk.services.caldav_sync import (
+from netdesk.services.calendar.followups import (
+    cancel_followup,
+    complete_followup,
+    create_followup,
+    reschedule_followup,
+)
+from netdesk.services.contacts.records import create_contact, delete_contacts
+from netdesk.services.progress import Progress
+from netdesk.services.sync.caldav_push import (
     check_connection,
     check_url,
     get_password,
@@ -16,14 +24,6 @@ from netdesk.services.caldav_sync import (
     store_password,
     sync_followups,
 )
-from netdesk.services.contacts import create_contact, delete_contacts
-from netdesk.services.followups import (
-    cancel_followup,
-    complete_followup,
-    create_followup,
-    reschedule_followup,
-)
-from netdesk.services.progress import Progress
 
 
 def server_events(radicale, name):

@@ -8,7 +8,7 @@ import sys
 from dav_stub import Proxy, serve
 
 from netdesk.models import CardSyncState, Contact, close_database, open_database
-from netdesk.services.contacts import create_contact
+from netdesk.services.contacts.records import create_contact
 from netdesk.services.sync.dav import AddressBookClient
 
 

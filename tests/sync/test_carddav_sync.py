@@ -15,9 +15,9 @@ from netdesk.models import (
     close_database,
     open_database,
 )
-from netdesk.services.contact_editing import form_values, save_contact
-from netdesk.services.contacts import create_contact
-from netdesk.services.history import timeline
+from netdesk.services.contacts.editing import form_values, save_contact
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.history.interactions import timeline
 from netdesk.services.sync.carddav import TooManyDeletions, sync_contacts
 from netdesk.services.sync.dav import AddressBookClient
 
@@ -337,7 +337,7 @@ def test_photos_travel_both_ways_within_bounds(two, radicale, carddav_book):
 
 
 def test_backup_before_the_first_sync(two, radicale, carddav_book):
-    from netdesk.services.backup import list_backups
+    from netdesk.services.data.backup import list_backups
 
     a, _, sync = two
     with on(a):

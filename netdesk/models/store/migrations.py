@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from peewee import SqliteDatabase
 
-from netdesk.models.search_index import create_search_index
+from netdesk.models.store.search_index import create_search_index
 
 CURRENT_VERSION = 3
 

@@ -24,8 +24,8 @@ from netdesk.models import (
     get_setting,
     utcnow,
 )
-from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text
-from netdesk.services.history import log_interaction
+from netdesk.services.contacts.records import MAX_NOTES_CHARS, clean_text
+from netdesk.services.history.interactions import log_interaction
 from netdesk.services.lookup import get_or_not_found
 
 OPEN_STATUSES = ("open", "snoozed")

@@ -38,10 +38,10 @@ from netdesk.models import (
     utcnow,
 )
 from netdesk.models.contact import NAME_FIELDS
-from netdesk.services.followups import OPEN_STATUSES
-from netdesk.services.privacy import find_patient_identifiers, redact
-from netdesk.services.templates import fill, template_for
-from netdesk.services.vtimezone import timezone_component
+from netdesk.services.calendar.followups import OPEN_STATUSES
+from netdesk.services.calendar.templates import fill, template_for
+from netdesk.services.calendar.vtimezone import timezone_component
+from netdesk.services.data.privacy import find_patient_identifiers, redact
 
 PRODID = f"-//netdesk//netdesk {__version__}//EN"
 CALENDAR_NAME = "netdesk follow-ups"

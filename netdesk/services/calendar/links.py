@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
 
 from netdesk.models import FollowUp, get_setting
-from netdesk.services.ics import description_for, event_times, gather_contexts, summary_for
+from netdesk.services.calendar.ics import description_for, event_times, gather_contexts, summary_for
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK_LIVE = "https://outlook.live.com/calendar/0/deeplink/compose"

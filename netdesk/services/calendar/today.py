@@ -365,8 +365,8 @@ def complete_item(item: TodayItem, channel: str = "email") -> dict[str, Any]:
 
     Returns what :func:`undo_item` needs to put things back.
     """
-    from netdesk.services.followups import complete_followup, get_followup
-    from netdesk.services.history import log_interaction
+    from netdesk.services.calendar.followups import complete_followup, get_followup
+    from netdesk.services.history.interactions import log_interaction
 
     with database.atomic():
         if item.followup_id:
@@ -390,7 +390,7 @@ def complete_item(item: TodayItem, channel: str = "email") -> dict[str, Any]:
 
 def snooze_item(item: TodayItem, until: date) -> dict[str, Any]:
     """Snooze: move the follow-up, or plan one for a person row; returns undo data."""
-    from netdesk.services.followups import create_followup, get_followup, snooze_followup
+    from netdesk.services.calendar.followups import create_followup, get_followup, snooze_followup
 
     if item.followup_id:
         followup = get_followup(item.followup_id)
@@ -407,8 +407,8 @@ def snooze_item(item: TodayItem, until: date) -> dict[str, Any]:
 
 def undo_item(data: dict[str, Any]) -> None:
     """Reverse :func:`complete_item` or :func:`snooze_item`."""
-    from netdesk.services.followups import change_followup
-    from netdesk.services.history import delete_interaction
+    from netdesk.services.calendar.followups import change_followup
+    from netdesk.services.history.interactions import delete_interaction
 
     with database.atomic():
         if "interaction" in data:

@@ -2,7 +2,7 @@
 
 The editor edits a contact as one form (fields, emails, phones, URLs, tags,
 addresses, photo), so a save replaces those lists in one transaction. Undo of an edit puts back a
-:func:`~netdesk.services.contacts.snapshot_contacts` snapshot with
+:func:`~netdesk.services.contacts.records.snapshot_contacts` snapshot with
 :func:`replace_contacts`.
 """
 
@@ -26,7 +26,8 @@ from netdesk.models import (
     database,
 )
 from netdesk.models.contact import ADDRESS_FIELDS
-from netdesk.services.contacts import (
+from netdesk.services.contacts.normalize import normalize_method
+from netdesk.services.contacts.records import (
     EDITABLE_FIELDS,
     add_method,
     add_tags,
@@ -38,8 +39,7 @@ from netdesk.services.contacts import (
     validate_fields,
     validate_method,
 )
-from netdesk.services.drafts import MAX_PHOTO_BYTES
-from netdesk.services.normalize import normalize_method
+from netdesk.services.importing.drafts import MAX_PHOTO_BYTES
 
 URL_KINDS = ("url", "social")
 

@@ -9,7 +9,7 @@ a JPEG that fits the limit, with Pillow's decompression-bomb guard on, so a host
 import io
 import warnings
 
-from netdesk.services.drafts import MAX_PHOTO_BYTES, MAX_PROPERTY_CHARS
+from netdesk.services.importing.drafts import MAX_PHOTO_BYTES, MAX_PROPERTY_CHARS
 
 MAX_PHOTO_INPUT_BYTES = MAX_PROPERTY_CHARS  # what we are willing to decode at all
 MAX_PHOTO_PIXELS = 40_000_000  # width x height before decoding is refused

@@ -23,13 +23,13 @@ from netdesk.models import (
     Tag,
     database,
 )
-from netdesk.services.lookup import get_or_not_found
-from netdesk.services.normalize import (
+from netdesk.services.contacts.normalize import (
     is_valid_email,
     is_valid_npi,
     is_valid_phone,
     normalize_method,
 )
+from netdesk.services.lookup import get_or_not_found
 
 MAX_FIELD_CHARS = 1_000
 MAX_NOTES_CHARS = 100_000

@@ -22,13 +22,13 @@ from peewee import SqliteDatabase
 
 from netdesk.errors import InputError, UserError
 from netdesk.models.db import close_database, database, open_database
-from netdesk.models.encryption import (
+from netdesk.models.store.encryption import (
     WrongPassphrase,
     connect_raw,
     database_passphrase,
     is_encrypted_file,
 )
-from netdesk.models.migrations import CURRENT_VERSION, set_pre_migration_hook
+from netdesk.models.store.migrations import CURRENT_VERSION, set_pre_migration_hook
 from netdesk.paths import backup_dir
 from netdesk.services.progress import Progress
 

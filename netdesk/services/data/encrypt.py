@@ -11,9 +11,9 @@ from pathlib import Path
 
 from netdesk.errors import InputError
 from netdesk.models.db import close_database, database, open_database
-from netdesk.models.encryption import connect_raw, is_encrypted_file, require_encryption
+from netdesk.models.store.encryption import connect_raw, is_encrypted_file, require_encryption
 from netdesk.paths import backup_dir
-from netdesk.services import backup as backups
+from netdesk.services.data import backup as backups
 
 
 @dataclass(frozen=True)

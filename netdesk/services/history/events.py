@@ -22,7 +22,7 @@ from netdesk.models import (
     Organization,
     database,
 )
-from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text
+from netdesk.services.contacts.records import MAX_NOTES_CHARS, clean_text
 from netdesk.services.lookup import get_or_not_found
 
 EVENT_FIELDS = ("name", "kind", "start_date", "end_date", "location", "url", "notes")

@@ -29,7 +29,7 @@ from netdesk.models import (
     utcnow,
 )
 from netdesk.models.importing import files_label
-from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text, get_contact
+from netdesk.services.contacts.records import MAX_NOTES_CHARS, clean_text, get_contact
 from netdesk.services.lookup import get_or_not_found
 
 # Kinds that mean "we were in touch" (a milestone of theirs is not a conversation).
@@ -189,7 +189,7 @@ def add_milestone(
     due: date | None = None,
 ) -> tuple[Interaction, FollowUp | None]:
     """Record a career milestone; optionally plan a "Congratulate …" follow-up."""
-    from netdesk.services.followups import create_followup
+    from netdesk.services.calendar.followups import create_followup
 
     if kind not in MILESTONE_KINDS:
         raise InputError(f"Milestone {kind!r} is not one of: {', '.join(MILESTONE_KINDS)}.")

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from netdesk.errors import InputError
 from netdesk.models import get_setting, set_setting
-from netdesk.services.contacts import split_name
-from netdesk.services.credentials import infer_professional
-from netdesk.services.drafts import (
+from netdesk.services.contacts.credentials import infer_professional
+from netdesk.services.contacts.records import split_name
+from netdesk.services.data.safe_text import unescape_csv_cell
+from netdesk.services.importing.drafts import (
     MAX_CARDS,
     MAX_PROPERTY_CHARS,
     ContactDraft,
@@ -29,14 +30,13 @@ from netdesk.services.drafts import (
     ParseProblem,
     clip_original,
 )
-from netdesk.services.progress import NO_PROGRESS, Progress
-from netdesk.services.safe_text import unescape_csv_cell
-from netdesk.services.textfile import (
+from netdesk.services.importing.textfile import (
     check_file,
     count_line_ends,
     detect_encoding,
     read_lines,
 )
+from netdesk.services.progress import NO_PROGRESS, Progress
 
 # What a column can be mapped to (shown in the mapping step).
 TARGETS = {
@@ -447,7 +447,7 @@ def _draft(
 
 
 def infer_name(text: str) -> str:
-    from netdesk.services.credentials import split_credentials
+    from netdesk.services.contacts.credentials import split_credentials
 
     return split_credentials(text)[0]
 

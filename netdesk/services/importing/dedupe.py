@@ -16,8 +16,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from netdesk.models import database
-from netdesk.services.drafts import ContactDraft
-from netdesk.services.normalize import normalize_method
+from netdesk.services.contacts.normalize import normalize_method
+from netdesk.services.importing.drafts import ContactDraft
 
 NAME_THRESHOLD = 90
 ORG_THRESHOLD = 85

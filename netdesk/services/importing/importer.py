@@ -38,14 +38,14 @@ from netdesk.models import (
     utcnow,
 )
 from netdesk.models.contact import ADDRESS_FIELDS, make_sort_key
-from netdesk.models.search_index import reindex_contacts, search_triggers_suspended
-from netdesk.services.contacts import MAX_NOTES_CHARS, TEXT_FIELDS, clean_text, tag_named
-from netdesk.services.credentials import merge_credentials
-from netdesk.services.dedupe import MatchIndex, normalized, select_in
-from netdesk.services.drafts import ContactDraft, DraftEvent, ParseProblem
-from netdesk.services.privacy import KIND_LABELS, find_patient_identifiers, redact
+from netdesk.models.store.search_index import reindex_contacts, search_triggers_suspended
+from netdesk.services.contacts.credentials import merge_credentials
+from netdesk.services.contacts.records import MAX_NOTES_CHARS, TEXT_FIELDS, clean_text, tag_named
+from netdesk.services.data.privacy import KIND_LABELS, find_patient_identifiers, redact
+from netdesk.services.importing.dedupe import MatchIndex, normalized, select_in
+from netdesk.services.importing.drafts import ContactDraft, DraftEvent, ParseProblem
+from netdesk.services.importing.vcard_extras import add_extras, draft_extras, extra_rows
 from netdesk.services.progress import NO_PROGRESS, Progress
-from netdesk.services.vcard_extras import add_extras, draft_extras, extra_rows
 
 # Fields a merge may fill when empty; a different non-empty value is a conflict.
 MERGE_FIELDS = (
@@ -102,7 +102,7 @@ class PrivacyWarning:
     file: str
     card: int
     line: int
-    kinds: tuple[str, ...]  # "mrn", "dob", ... (netdesk.services.privacy)
+    kinds: tuple[str, ...]  # "mrn", "dob", ... (netdesk.services.data.privacy)
     entry: int  # index into ImportPlan.entries
 
     def describe(self) -> str:
@@ -162,8 +162,8 @@ def read_drafts(
     path: str | Path, progress: Progress = NO_PROGRESS, workers: int = 1, mapping=None
 ) -> tuple[str, Iterator[ContactDraft | ParseProblem]]:
     """(source kind, drafts) for one file, choosing the reader by extension or content."""
-    from netdesk.services import csv_import, vcard
-    from netdesk.services.textfile import check_file
+    from netdesk.services.importing import csv_import, vcard
+    from netdesk.services.importing.textfile import check_file
 
     p = check_file(path)
     if p.suffix.lower() == ".csv":

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from netdesk.errors import InputError
-from netdesk.services.drafts import MAX_FILE_BYTES
+from netdesk.services.importing.drafts import MAX_FILE_BYTES
 
 SAMPLE_BYTES = 256 * 1024
 _WESTERN = {"cp1252", "windows-1252", "latin_1", "latin-1", "iso8859_1", "iso-8859-1", "ascii"}

@@ -22,8 +22,9 @@ from vobject.base import VObjectError, parseLine
 
 from netdesk.errors import InputError
 from netdesk.models import ROLES
-from netdesk.services.credentials import infer_professional
-from netdesk.services.drafts import (
+from netdesk.services.contacts.credentials import infer_professional
+from netdesk.services.contacts.photos import MAX_PHOTO_INPUT_BYTES, bounded_photo
+from netdesk.services.importing.drafts import (
     MAX_CARD_CHARS,
     MAX_CARDS,
     MAX_PROPERTY_CHARS,
@@ -35,14 +36,13 @@ from netdesk.services.drafts import (
     ParseProblem,
     clip_original,
 )
-from netdesk.services.photos import MAX_PHOTO_INPUT_BYTES, bounded_photo
-from netdesk.services.progress import NO_PROGRESS, Progress
-from netdesk.services.textfile import (
+from netdesk.services.importing.textfile import (
     check_file,
     count_card_starts,
     detect_encoding,
     read_lines,
 )
+from netdesk.services.progress import NO_PROGRESS, Progress
 
 ParseResult = ContactDraft | ParseProblem
 CardChunk = tuple[str, int, int, str]  # file, card number, first line, text
@@ -644,8 +644,8 @@ def _keep_verbatim(draft: ContactDraft, lines: list[Line], kept: list[Line]) -> 
 
 def _settle_names(draft: ContactDraft, kind: str) -> None:
     """N and FN missing or inconsistent: build the missing one from the other."""
-    from netdesk.services.contacts import split_name
-    from netdesk.services.credentials import split_credentials
+    from netdesk.services.contacts.credentials import split_credentials
+    from netdesk.services.contacts.records import split_name
 
     has_parts = bool(draft.given_name or draft.family_name)
     if kind in ("org", "company") and not has_parts:

@@ -4,7 +4,7 @@ Every field the importer reads is written in the form it reads back unchanged
 (credentials in FN and X-NETDESK-CREDENTIALS; role, specialty, NPI, events met and
 the stay-in-touch cadence as X-NETDESK- properties; yearless dates as --MM-DD), so
 import -> export -> import is a no-op. Properties and parameters netdesk does not
-model come back exactly as they were received (services/vcard_extras.py).
+model come back exactly as they were received (services/importing/vcard_extras.py).
 """
 
 import base64
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from netdesk.errors import InputError
 from netdesk.models import Address, Contact, ContactMethod, ContactTag, Event, EventAttendance, Tag
-from netdesk.services.search import ContactFilter, contact_query
-from netdesk.services.vcard_extras import address_target, contact_extras, method_target
+from netdesk.services.contacts.search import ContactFilter, contact_query
+from netdesk.services.importing.vcard_extras import address_target, contact_extras, method_target
 
 VERSIONS = ("3.0", "4.0")
 _SOCIAL_TYPES = {

@@ -10,8 +10,8 @@ name for the properties a card has once (FN, N, PHOTO, …).
 from collections.abc import Iterable
 
 from netdesk.models import VCardProperty, database
-from netdesk.services.dedupe import normalized
-from netdesk.services.drafts import ContactDraft, DraftExtra
+from netdesk.services.importing.dedupe import normalized
+from netdesk.services.importing.drafts import ContactDraft, DraftExtra
 
 
 def method_target(kind: str, norm: str) -> str:

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from netdesk.errors import InputError, UserError
 from netdesk.models import FollowUp, get_setting, set_setting
-from netdesk.services.followups import OPEN_STATUSES
-from netdesk.services.ics import DEFAULT_ALARM_MINUTES, build_calendar
+from netdesk.services.calendar.followups import OPEN_STATUSES
+from netdesk.services.calendar.ics import DEFAULT_ALARM_MINUTES, build_calendar
 from netdesk.services.progress import NO_PROGRESS, Progress
 
 KEYRING_SERVICE = "netdesk-caldav"

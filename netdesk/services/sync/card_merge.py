@@ -14,11 +14,11 @@ from typing import Any
 
 from netdesk.models import Address, Contact, ContactMethod, Organization
 from netdesk.models.contact import ADDRESS_FIELDS
-from netdesk.services.contacts import MAX_NOTES_CHARS, clean_text
-from netdesk.services.dedupe import normalized
-from netdesk.services.drafts import DRAFT_FIELDS, ContactDraft, ParseProblem
-from netdesk.services.vcard import VOLATILE_PROPERTIES, draft_from_card
-from netdesk.services.vcard_extras import draft_extras, replace_extras
+from netdesk.services.contacts.records import MAX_NOTES_CHARS, clean_text
+from netdesk.services.importing.dedupe import normalized
+from netdesk.services.importing.drafts import DRAFT_FIELDS, ContactDraft, ParseProblem
+from netdesk.services.importing.vcard import VOLATILE_PROPERTIES, draft_from_card
+from netdesk.services.importing.vcard_extras import draft_extras, replace_extras
 
 # Fields only netdesk writes (X-NETDESK-*): a card without them has not cleared them,
 # its client just does not know them.
@@ -155,7 +155,7 @@ def apply_draft(contact: Contact, draft: ContactDraft) -> None:
     """Make the contact say what the card says (fields, emails, phones, addresses, tags,
     kept properties); events are only added. Fields only netdesk writes are never
     cleared by a card that lacks them."""
-    from netdesk.services.contact_editing import set_tags
+    from netdesk.services.contacts.editing import set_tags
 
     for name in (*DRAFT_FIELDS, "photo", "stay_in_touch_days"):
         value = getattr(draft, name)

@@ -42,8 +42,9 @@ from netdesk.models import (
     utcnow,
 )
 from netdesk.models.vcard_sync import CardSyncState
-from netdesk.services.contacts import clean_text
-from netdesk.services.drafts import ContactDraft, ParseProblem
+from netdesk.services.contacts.records import clean_text
+from netdesk.services.importing.drafts import ContactDraft, ParseProblem
+from netdesk.services.importing.vcard_export import contact_vcard
 from netdesk.services.progress import NO_PROGRESS, Progress
 from netdesk.services.sync.card_merge import (
     SCALARS,
@@ -61,7 +62,6 @@ from netdesk.services.sync.dav import (
     DavError,
     PreconditionFailed,
 )
-from netdesk.services.vcard_export import contact_vcard
 
 KEYRING_SERVICE = "netdesk-carddav"
 PASSWORD_ENV = "NETDESK_CARDDAV_PASSWORD"
@@ -122,7 +122,7 @@ def load_config() -> dict[str, Any]:
 
 
 def save_config(url: str, user: str, addressbook: str = "", **options: Any) -> None:
-    from netdesk.services.caldav_sync import check_url
+    from netdesk.services.sync.caldav_push import check_url
 
     set_setting("carddav.url", check_url(url))
     set_setting("carddav.user", user.strip())
@@ -370,7 +370,7 @@ def sync_contacts(
     progress: Progress = NO_PROGRESS,
 ) -> SyncReport:
     """One two-way sync run with the address book (see the module docstring)."""
-    from netdesk.services.caldav_sync import check_url
+    from netdesk.services.sync.caldav_push import check_url
 
     dav = AddressBookClient(check_url(url), user, password)
     progress.step(0, 0, "Connecting…")
@@ -487,7 +487,7 @@ def _server_deleted(run: _Run, state: CardSyncState) -> None:
 
 def _create_from_server(run: _Run, cards: list[tuple[Card, ContactDraft]]) -> None:
     """New server cards, planned like an import: UID, then email/phone duplicates."""
-    from netdesk.services.importer import commit_plan
+    from netdesk.services.importing.importer import commit_plan
 
     if not cards:
         return
@@ -515,7 +515,7 @@ def _create_from_server(run: _Run, cards: list[tuple[Card, ContactDraft]]) -> No
 def _plan_new_cards(run: _Run, cards: list[tuple[Card, ContactDraft]]):
     """The import plan for new server cards; a contact already linked to another card
     is never a merge target (two cards, two contacts: the user can merge them)."""
-    from netdesk.services.importer import plan_drafts
+    from netdesk.services.importing.importer import plan_drafts
 
     plan = plan_drafts([d for _, d in cards], "carddav", [run.book])
     linked = {s.contact_id for s in run.states.values() if s.contact_id is not None}
@@ -614,7 +614,7 @@ def _delete_remote(run: _Run, href: str, state: CardSyncState) -> None:
 
 
 def _backup_before_first_sync() -> None:
-    from netdesk.services import backup
+    from netdesk.services.data import backup
 
     try:
         backup.backup_before("carddav-sync", database.obj)
@@ -696,7 +696,7 @@ def use_other_value(change_id: int) -> str:
 
 
 def check_connection(url: str, user: str, password: str, addressbook: str = "") -> str:
-    from netdesk.services.caldav_sync import check_url
+    from netdesk.services.sync.caldav_push import check_url
 
     dav = AddressBookClient(check_url(url), user, password)
     book = dav.find_addressbook(addressbook)

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from lxml import etree
 
 from netdesk.errors import UserError
-from netdesk.services.drafts import MAX_CARD_CHARS
+from netdesk.services.importing.drafts import MAX_CARD_CHARS
 
 TIMEOUT_SECONDS = 120  # a server indexing a big address book on first use can be slow
 MULTIGET_BATCH = 100

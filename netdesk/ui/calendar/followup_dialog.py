@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.models import FollowUp
-from netdesk.services.followups import user_timezone
-from netdesk.services.privacy import find_patient_identifiers
-from netdesk.services.search import search_contacts
-from netdesk.services.templates import TEMPLATES
+from netdesk.services.calendar.followups import user_timezone
+from netdesk.services.calendar.templates import TEMPLATES
+from netdesk.services.contacts.search import search_contacts
+from netdesk.services.data.privacy import find_patient_identifiers
 
 
 class ContactPicker(QLineEdit):

@@ -1,6 +1,6 @@
 """The Follow-ups page: what to do next, filtered and sorted, with undoable actions.
 
-Rows come from :func:`netdesk.services.followups.followup_query` (filtered and
+Rows come from :func:`netdesk.services.calendar.followups.followup_query` (filtered and
 sorted in SQL, fetched 200 at a time). Every change goes through a
 :class:`FollowUpCommand` on the window's undo stack; undoing restores the rows with
 a *higher* SEQUENCE, so calendars that saw the change update again.
@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import UserError
 from netdesk.models import FollowUp, Interaction, database, utcnow
-from netdesk.services import followups as svc
-from netdesk.services.history import refresh_last_interaction
-from netdesk.services.templates import TEMPLATES
-from netdesk.ui.buttons import ok_cancel_buttons
-from netdesk.ui.messages import show_error
-from netdesk.ui.page import Page, empty_state
+from netdesk.services.calendar import followups as svc
+from netdesk.services.calendar.templates import TEMPLATES
+from netdesk.services.history.interactions import refresh_last_interaction
+from netdesk.ui.common.buttons import ok_cancel_buttons
+from netdesk.ui.common.messages import show_error
+from netdesk.ui.common.page import Page, empty_state
 
 COLUMNS = (("Due", "due"), ("Time", "due"), ("Contact", "contact"), ("Title", "title"),
            ("Status", "status"), ("Origin", "origin"))  # fmt: skip
@@ -471,7 +471,7 @@ class FollowUpsPage(Page):
         items = self.selected()
         if len(items) != 1:
             return
-        from netdesk.ui.followup_dialog import FollowUpDialog
+        from netdesk.ui.calendar.followup_dialog import FollowUpDialog
 
         dialog = FollowUpDialog(self, items[0])
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -489,7 +489,7 @@ class FollowUpsPage(Page):
         self._push("Edit follow-up", apply, [items[0].id])
 
     def new_followup(self, contact=None) -> None:
-        from netdesk.ui.followup_dialog import FollowUpDialog
+        from netdesk.ui.calendar.followup_dialog import FollowUpDialog
 
         dialog = FollowUpDialog(self, contact=contact)
         if dialog.exec() == QDialog.DialogCode.Accepted:
@@ -497,7 +497,7 @@ class FollowUpsPage(Page):
 
     def run_rules(self) -> None:
         """Apply the rules on a worker (a large contact base takes a while)."""
-        from netdesk.ui.workers import run_task
+        from netdesk.ui.common.workers import run_task
 
         def work(progress):
             progress.step(0, 0, "Planning follow-ups…")
@@ -524,7 +524,7 @@ class FollowUpsPage(Page):
             self.window_.statusBar().showMessage("No application could open the link.", 8000)
 
     def compose(self, template_key: str) -> None:
-        from netdesk.services.templates import compose_url, preferred_email
+        from netdesk.services.calendar.templates import compose_url, preferred_email
 
         items = self.selected()
         if len(items) != 1:
@@ -535,21 +535,21 @@ class FollowUpsPage(Page):
         self._open(compose_url(items[0], template_key))
 
     def add_to_google(self) -> None:
-        from netdesk.services.calendar_links import google_calendar_url
+        from netdesk.services.calendar.links import google_calendar_url
 
         items = self.selected()
         if len(items) == 1:
             self._open(google_calendar_url(items[0]))
 
     def add_to_outlook(self, office365: bool = False) -> None:
-        from netdesk.services.calendar_links import outlook_calendar_url
+        from netdesk.services.calendar.links import outlook_calendar_url
 
         items = self.selected()
         if len(items) == 1:
             self._open(outlook_calendar_url(items[0], office365=office365))
 
     def export_selected(self) -> None:
-        from netdesk.ui.ics_export_dialog import export_followups
+        from netdesk.ui.calendar.ics_export_dialog import export_followups
 
         ids = self.selected_ids()
         if ids:

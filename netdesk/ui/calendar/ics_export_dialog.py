@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import InputError, UserError
 from netdesk.models import FollowUp, Tag, get_setting
-from netdesk.services import ics
-from netdesk.ui.followup_dialog import ContactPicker
-from netdesk.ui.messages import show_error
-from netdesk.ui.workers import run_task
+from netdesk.services.calendar import ics
+from netdesk.ui.calendar.followup_dialog import ContactPicker
+from netdesk.ui.common.messages import show_error
+from netdesk.ui.common.workers import run_task
 
 
 class IcsExportDialog(QDialog):

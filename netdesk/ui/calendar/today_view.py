@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netdesk.services.today import (
+from netdesk.services.calendar.today import (
     SECTION_TITLES,
     SECTIONS,
     Today,
@@ -33,10 +33,10 @@ from netdesk.services.today import (
     snooze_item,
     undo_item,
 )
-from netdesk.ui.buttons import ok_cancel_buttons
-from netdesk.ui.history_dialogs import to_qdate
-from netdesk.ui.page import Page, empty_state
-from netdesk.ui.undo import run_undoable
+from netdesk.ui.common.buttons import ok_cancel_buttons
+from netdesk.ui.common.page import Page, empty_state
+from netdesk.ui.common.undo import run_undoable
+from netdesk.ui.history.dialogs import to_qdate
 
 ROWS_SHOWN = 25
 EMPTY_TEXT = (

@@ -7,7 +7,7 @@ text passes straight through without a dialog.
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from netdesk.services.privacy import KIND_LABELS, check_before_save
+from netdesk.services.data.privacy import KIND_LABELS, check_before_save
 
 
 def text_to_save(parent: QWidget | None, text: str, what: str = "note") -> str | None:

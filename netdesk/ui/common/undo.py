@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from netdesk.ui.messages import show_error
+from netdesk.ui.common.messages import show_error
 
 
 class FnCommand(QUndoCommand):

@@ -97,7 +97,7 @@ def run_task(
 
 def _default_error(parent: QWidget | None) -> Callable[[Exception], None]:
     def show(exc: Exception) -> None:
-        from netdesk.ui.messages import show_error
+        from netdesk.ui.common.messages import show_error
 
         show_error(parent, exc)
 

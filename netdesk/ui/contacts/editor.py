@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.models import ROLES, Organization
-from netdesk.services.contact_editing import form_values, tag_names, validate_form
-from netdesk.services.contacts import get_contact, validate_fields, validate_method
-from netdesk.ui.contact_extras import AddressesEditor, PhotoBox, UidLabel
+from netdesk.services.contacts.editing import form_values, tag_names, validate_form
+from netdesk.services.contacts.records import get_contact, validate_fields, validate_method
+from netdesk.ui.contacts.editor_extras import AddressesEditor, PhotoBox, UidLabel
 
 # (form key, label, placeholder) for the one-line text fields, in tab order.
 NAME_FIELDS = (
@@ -267,7 +267,7 @@ class ContactEditor(QWidget):
 
     # reading and checking ---------------------------------------------------
     def values(self) -> dict[str, Any]:
-        """The form as :func:`netdesk.services.contact_editing.save_contact` takes it."""
+        """The form as :func:`netdesk.services.contacts.editing.save_contact` takes it."""
         values: dict[str, Any] = {
             key: self.inputs[key].text().strip() for key, _, _ in NAME_FIELDS + WORK_FIELDS
         }

@@ -1,7 +1,7 @@
 """Editor parts beyond plain text fields: addresses, the photo and the card's UID.
 
 Each part tells the editor about edits through a plain ``on_change`` callback rather
-than a Python-side Signal (see :class:`netdesk.ui.contact_editor.ContactEditor` for
+than a Python-side Signal (see :class:`netdesk.ui.contacts.editor.ContactEditor` for
 why PySide6 Python signals are avoided there).
 """
 
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netdesk.services.contact_editing import ADDRESS_FIELDS
-from netdesk.services.photos import MAX_PHOTO_INPUT_BYTES, bounded_photo
+from netdesk.services.contacts.editing import ADDRESS_FIELDS
+from netdesk.services.contacts.photos import MAX_PHOTO_INPUT_BYTES, bounded_photo
 
 # (key, column title) of the columns shown; po_box/extended ride along unseen.
 ADDRESS_COLUMNS = (

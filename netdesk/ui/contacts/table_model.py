@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont
 
 from netdesk.models import Contact, Organization, database
 from netdesk.models.contact import NAME_FIELDS, format_name
-from netdesk.services.search import ContactFilter, contact_page, count_for_list
+from netdesk.services.contacts.search import ContactFilter, contact_page, count_for_list
 
 PAGE_SIZE = 200
 # A search stops counting here: "2,000+" is as useful as 25,411 and much faster.

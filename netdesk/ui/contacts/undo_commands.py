@@ -11,8 +11,8 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from netdesk.models import Contact
-from netdesk.services.contact_editing import replace_contacts, save_contact
-from netdesk.services.contacts import (
+from netdesk.services.contacts.editing import replace_contacts, save_contact
+from netdesk.services.contacts.records import (
     delete_contacts,
     restore_contacts,
     set_archived,

@@ -31,27 +31,27 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import UserError
 from netdesk.models import ROLES, Contact
-from netdesk.services.contact_editing import (
+from netdesk.services.contacts.editing import (
     contact_names,
     deletion_summary,
     event_choices,
     tag_names,
     validate_form,
 )
-from netdesk.services.contacts import count_contacts
-from netdesk.ui.contact_commands import (
+from netdesk.services.contacts.records import count_contacts
+from netdesk.ui.common.messages import show_error
+from netdesk.ui.common.page import Page, empty_state
+from netdesk.ui.common.privacy_prompt import text_to_save
+from netdesk.ui.contacts.editor import ContactEditor, _role_label
+from netdesk.ui.contacts.table_model import COLUMNS, ContactTableModel
+from netdesk.ui.contacts.undo_commands import (
     ArchiveCommand,
     DeleteContactsCommand,
     SaveContactCommand,
 )
-from netdesk.ui.contact_editor import ContactEditor, _role_label
-from netdesk.ui.contact_table_model import COLUMNS, ContactTableModel
-from netdesk.ui.messages import show_error
-from netdesk.ui.page import Page, empty_state
-from netdesk.ui.privacy_prompt import text_to_save
 
 SEARCH_DELAY_MS = 150
-TIMELINE_MODULE = "netdesk.ui.timeline_widget"
+TIMELINE_MODULE = "netdesk.ui.history.timeline"
 EMPTY_TEXT = (
     "No contacts yet.\n\nImport vCards from your last conference or a LinkedIn CSV "
     "(File > Import…, Ctrl+I, or drop the files on this window), or add one with Ctrl+N."

@@ -12,11 +12,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from netdesk.models import database, database_path
-from netdesk.models.encryption import database_passphrase, is_encrypted_file
+from netdesk.models.store.encryption import database_passphrase, is_encrypted_file
 from netdesk.paths import backup_dir
-from netdesk.services import backup as backups
-from netdesk.ui.messages import show_error
-from netdesk.ui.workers import run_task
+from netdesk.services.data import backup as backups
+from netdesk.ui.common.messages import show_error
+from netdesk.ui.common.workers import run_task
 
 FILE_FILTER = "netdesk backups (*.sqlite3 *.db *.sqlite);;All files (*)"
 
@@ -124,7 +124,7 @@ def restore_backup(window, in_path: str | Path | None = None) -> None:
         if key is None:
             return
     current_key = database_passphrase(database.obj)
-    from netdesk.services.contacts import count_contacts
+    from netdesk.services.contacts.records import count_contacts
 
     contacts_now = count_contacts()
 

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.models import CHANNELS, MILESTONE_KINDS, Event, utcnow
-from netdesk.services.history import DIRECTIONS, RELATE_KINDS
-from netdesk.services.search import search_contacts
-from netdesk.ui.buttons import ok_cancel_buttons
-from netdesk.ui.privacy_prompt import text_to_save
+from netdesk.services.contacts.search import search_contacts
+from netdesk.services.history.interactions import DIRECTIONS, RELATE_KINDS
+from netdesk.ui.common.buttons import ok_cancel_buttons
+from netdesk.ui.common.privacy_prompt import text_to_save
 
 
 def recent_events(limit: int = 200) -> list[Event]:

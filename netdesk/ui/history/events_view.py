@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.models import EVENT_KINDS, utcnow
-from netdesk.services.events import (
+from netdesk.services.history.events import (
     EventSummary,
     create_event,
     delete_event,
@@ -37,10 +37,10 @@ from netdesk.services.events import (
     restore_event,
     update_event,
 )
-from netdesk.ui.buttons import ok_cancel_buttons
-from netdesk.ui.history_dialogs import to_qdate
-from netdesk.ui.page import Page, empty_state
-from netdesk.ui.undo import run_undoable
+from netdesk.ui.common.buttons import ok_cancel_buttons
+from netdesk.ui.common.page import Page, empty_state
+from netdesk.ui.common.undo import run_undoable
+from netdesk.ui.history.dialogs import to_qdate
 
 COLUMNS = ("Event", "Date", "Met", "Followed up", "Waiting", "Kind", "Where")
 

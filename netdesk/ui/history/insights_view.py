@@ -14,9 +14,9 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QStackedLayout, QVBoxLayout, QWidget
 
-from netdesk.services.insights import Insights, compute_insights
-from netdesk.ui.page import Page, empty_state
-from netdesk.ui.workers import run_task
+from netdesk.services.history.insights import Insights, compute_insights
+from netdesk.ui.common.page import Page, empty_state
+from netdesk.ui.common.workers import run_task
 
 CHART_NAMES = ("roles", "events", "months", "reach", "completion")
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import InputError
 from netdesk.models import CHANNELS, Contact, utcnow
-from netdesk.services.history import (
+from netdesk.services.history.interactions import (
     TIMELINE_KINDS,
     TimelineEntry,
     add_milestone,
@@ -43,10 +43,10 @@ from netdesk.services.history import (
     restore_relationship,
     timeline,
 )
-from netdesk.ui.history_dialogs import EntryDialog, RelationshipDialog, to_qdate, when_from_date
-from netdesk.ui.page import empty_state
-from netdesk.ui.privacy_prompt import text_to_save
-from netdesk.ui.undo import run_undoable
+from netdesk.ui.common.page import empty_state
+from netdesk.ui.common.privacy_prompt import text_to_save
+from netdesk.ui.common.undo import run_undoable
+from netdesk.ui.history.dialogs import EntryDialog, RelationshipDialog, to_qdate, when_from_date
 
 QUICK_LOG_SHORTCUT = "Ctrl+L"
 KIND_LABELS = {

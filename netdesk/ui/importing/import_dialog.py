@@ -35,11 +35,16 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import UserError
 from netdesk.models import EVENT_KINDS
-from netdesk.services.csv_import import TARGETS, read_layout, remember_mapping, sample_rows
-from netdesk.services.importer import ImportPlan, PlanEntry, commit_plan, plan_import
-from netdesk.ui.buttons import ok_cancel_buttons
-from netdesk.ui.messages import show_error
-from netdesk.ui.workers import run_task
+from netdesk.services.importing.csv_import import (
+    TARGETS,
+    read_layout,
+    remember_mapping,
+    sample_rows,
+)
+from netdesk.services.importing.importer import ImportPlan, PlanEntry, commit_plan, plan_import
+from netdesk.ui.common.buttons import ok_cancel_buttons
+from netdesk.ui.common.messages import show_error
+from netdesk.ui.common.workers import run_task
 
 FILE_FILTER = "Contacts (*.vcf *.vcard *.csv);;vCard (*.vcf *.vcard);;CSV (*.csv);;All files (*)"
 FIELD_NAMES = {
@@ -348,7 +353,7 @@ class ImportReviewDialog(QDialog):
     def _or_empty(widget: QWidget, items: list, text: str) -> QWidget:
         if items:
             return widget
-        from netdesk.ui.page import empty_state
+        from netdesk.ui.common.page import empty_state
 
         return empty_state(text)
 

@@ -18,10 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netdesk.services.importer import batch_problems, describe_undo, list_batches, undo_import
-from netdesk.ui.import_dialog import fill_table, make_table
-from netdesk.ui.messages import show_error
-from netdesk.ui.page import Page, empty_state
+from netdesk.services.importing.importer import (
+    batch_problems,
+    describe_undo,
+    list_batches,
+    undo_import,
+)
+from netdesk.ui.common.messages import show_error
+from netdesk.ui.common.page import Page, empty_state
+from netdesk.ui.importing.import_dialog import fill_table, make_table
 
 
 def local_time(stored_utc: str) -> str:
@@ -54,7 +59,7 @@ class ImportsPage(Page):
         self.undo_button.clicked.connect(self.undo_selected)
         self.import_button = QPushButton("&Import contacts…")
         self.import_button.clicked.connect(
-            lambda: window.call_feature("netdesk.ui.import_dialog", "choose_and_import")
+            lambda: window.call_feature("netdesk.ui.importing.import_dialog", "choose_and_import")
         )
 
         bar = QHBoxLayout()

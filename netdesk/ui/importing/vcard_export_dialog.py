@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.models import Tag
-from netdesk.services.vcard_export import export_vcards
-from netdesk.ui.buttons import ok_cancel_buttons
-from netdesk.ui.messages import show_error
-from netdesk.ui.workers import run_task
+from netdesk.services.importing.vcard_export import export_vcards
+from netdesk.ui.common.buttons import ok_cancel_buttons
+from netdesk.ui.common.messages import show_error
+from netdesk.ui.common.workers import run_task
 
 
 class VCardExportDialog(QDialog):

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import InputError, UserError
 from netdesk.models import database, get_setting, set_setting
-from netdesk.services import caldav_sync
-from netdesk.services.followups import Slot, user_timezone
-from netdesk.services.ics import ALL_DAY_ALARMS, DEFAULT_ALARM_MINUTES
-from netdesk.ui.messages import error_text, show_error
-from netdesk.ui.workers import run_task
+from netdesk.services.calendar.followups import Slot, user_timezone
+from netdesk.services.calendar.ics import ALL_DAY_ALARMS, DEFAULT_ALARM_MINUTES
+from netdesk.services.sync import caldav_push as caldav_sync
+from netdesk.ui.common.messages import error_text, show_error
+from netdesk.ui.common.workers import run_task
 
 
 class SettingsDialog(QDialog):

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.services.sync import carddav
-from netdesk.ui.buttons import ok_cancel_buttons
+from netdesk.ui.common.buttons import ok_cancel_buttons
 
 
 class ConflictsDialog(QDialog):

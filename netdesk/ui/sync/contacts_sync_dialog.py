@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import InputError, UserError
 from netdesk.services.sync import carddav
-from netdesk.ui.messages import error_text, show_error
-from netdesk.ui.workers import run_task
+from netdesk.ui.common.messages import error_text, show_error
+from netdesk.ui.common.workers import run_task
 
 NOT_YET = "Not synced yet. Enter the address book and press Sync now."
 

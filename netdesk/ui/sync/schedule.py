@@ -5,7 +5,7 @@ happened. A run that needs the user (mass deletions, first sync) waits for Sync 
 from PySide6.QtCore import QObject, QTimer
 
 from netdesk.services.sync import carddav
-from netdesk.ui.workers import run_task
+from netdesk.ui.common.workers import run_task
 
 
 class ContactsSyncSchedule(QObject):

@@ -9,8 +9,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QMessageBox
 
 from netdesk.models import FollowUp, Interaction, get_setting, set_setting
-from netdesk.services.contacts import create_contact
-from netdesk.services.followups import create_followup
+from netdesk.services.calendar.followups import create_followup
+from netdesk.services.contacts.records import create_contact
 
 TODAY = date.today()
 
@@ -226,7 +226,7 @@ def test_edit_dialog_reschedules(page, window):
 
 
 def test_export_dialog_writes_ics_for_selection(page, window, qtbot, tmp_path):
-    from netdesk.ui.ics_export_dialog import export_followups
+    from netdesk.ui.calendar.ics_export_dialog import export_followups
 
     select(page, "Send the protocol", "Coffee")
     dialog = export_followups(window, page.selected_ids())
@@ -248,7 +248,7 @@ def test_export_dialog_writes_ics_for_selection(page, window, qtbot, tmp_path):
 
 
 def test_export_dialog_asks_about_patient_data(window, qtbot, tmp_path):
-    from netdesk.ui.ics_export_dialog import export_followups
+    from netdesk.ui.calendar.ics_export_dialog import export_followups
 
     c = create_contact(name="Ana Silva", tags=["nursing"])
     create_followup(c, TODAY, "Call back", note="pt MRN 00482913 DOB 3/4/1961")
@@ -271,7 +271,7 @@ def test_export_dialog_asks_about_patient_data(window, qtbot, tmp_path):
 
 
 def test_settings_saved_and_caldav_sync_now(window, qtbot, radicale, caldav_calendar):
-    from netdesk.ui.settings_dialog import open_settings
+    from netdesk.ui.settings.settings_dialog import open_settings
 
     c = create_contact(name="Ana Silva")
     create_followup(c, TODAY, "Call back")
@@ -320,7 +320,7 @@ def test_settings_saved_and_caldav_sync_now(window, qtbot, radicale, caldav_cale
 def test_run_rules_button_plans_on_a_worker(page, qtbot):
     from datetime import datetime
 
-    from netdesk.services.history import log_interaction
+    from netdesk.services.history.interactions import log_interaction
 
     dev = create_contact(name="Dev Patel", stay_in_touch_days=30)
     log_interaction(dev, channel="coffee", occurred_at=datetime(2020, 1, 1, 12, 0))

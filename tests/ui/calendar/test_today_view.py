@@ -5,8 +5,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
 from netdesk.models import Contact, FollowUp, Interaction, utcnow
-from netdesk.services.contacts import create_contact
-from netdesk.services.followups import create_followup
+from netdesk.services.calendar.followups import create_followup
+from netdesk.services.contacts.records import create_contact
 
 
 class MailCatcher(QObject):

@@ -5,10 +5,10 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from netdesk.models import Contact, Interaction
-from netdesk.services.contacts import create_contact
-from netdesk.services.history import log_interaction
-from netdesk.ui.history_dialogs import EntryDialog
-from netdesk.ui.timeline_widget import TimelineWidget
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.history.interactions import log_interaction
+from netdesk.ui.history.dialogs import EntryDialog
+from netdesk.ui.history.timeline import TimelineWidget
 from tests.ui.dialogs import answer_modal, click, remove_answerers  # noqa: F401
 
 PATIENT = "pt John Smith MRN 00482913 DOB 03/04/1961"

@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from netdesk.ui.app import make_application
-from netdesk.ui.privacy_prompt import text_to_save
+from netdesk.ui.common.privacy_prompt import text_to_save
 from tests.ui.dialogs import answer_modal, click, remove_answerers  # noqa: F401
 
 NOTE = "Great chat at ASCO. pt Smith with CHF, MRN 00482913 - ask about the trial."

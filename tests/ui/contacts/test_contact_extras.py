@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from netdesk.models import Address, Contact
-from netdesk.services.contacts import create_contact
+from netdesk.services.contacts.records import create_contact
 
 MAX_PHOTO_BYTES = 256 * 1024
 

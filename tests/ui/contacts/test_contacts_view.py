@@ -8,8 +8,8 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from netdesk.models import Contact, Interaction, database
-from netdesk.services.contacts import create_contact
-from netdesk.ui.contact_table_model import PAGE_SIZE
+from netdesk.services.contacts.records import create_contact
+from netdesk.ui.contacts.table_model import PAGE_SIZE
 
 
 @pytest.fixture(autouse=True)
@@ -322,7 +322,7 @@ def test_timeline_tab_appears_when_the_timeline_module_exists(db, qtbot, tmp_pat
 
     (tmp_path / "timeline_widget.py").write_text(TIMELINE_MODULE)
     monkeypatch.setattr(netdesk.ui, "__path__", [str(tmp_path), *netdesk.ui.__path__])
-    monkeypatch.delitem(sys.modules, "netdesk.ui.timeline_widget", raising=False)
+    monkeypatch.delitem(sys.modules, "netdesk.ui.history.timeline", raising=False)
     ana = create_contact(name="Ana Silva")
     window = MainWindow()
     qtbot.addWidget(window)
@@ -333,11 +333,11 @@ def test_timeline_tab_appears_when_the_timeline_module_exists(db, qtbot, tmp_pat
     assert page.timeline.shown[-1] == ana.id
     page.new_contact()
     assert page.timeline.shown[-1] is None
-    sys.modules.pop("netdesk.ui.timeline_widget", None)
+    sys.modules.pop("netdesk.ui.history.timeline", None)
 
 
 def test_without_the_timeline_module_there_is_only_details(db, qtbot, monkeypatch):
-    from netdesk.ui import contacts_view
+    from netdesk.ui.contacts import view as contacts_view
     from netdesk.ui.main_window import MainWindow
 
     monkeypatch.setattr(contacts_view, "TIMELINE_MODULE", "netdesk.ui.no_such_timeline")

@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from netdesk.models import Contact, close_database
-from netdesk.models.encryption import encryption_available
-from netdesk.services import backup as backups
-from netdesk.services.contacts import create_contact
-from netdesk.ui import backup_actions
+from netdesk.models.store.encryption import encryption_available
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.data import backup as backups
+from netdesk.ui.data import backup_actions
 from tests.ui.dialogs import answer_modal, click, remove_answerers  # noqa: F401
 
 

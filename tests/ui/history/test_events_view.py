@@ -1,9 +1,9 @@
 from datetime import date, datetime
 
 from netdesk.models import Event
-from netdesk.services.contacts import create_contact
-from netdesk.services.events import add_attendee, create_event
-from netdesk.services.history import log_interaction
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.history.events import add_attendee, create_event
+from netdesk.services.history.interactions import log_interaction
 
 
 def test_events_list_people_and_undoable_create_edit(window):

@@ -3,8 +3,8 @@ from datetime import timedelta
 from PySide6.QtCharts import QBarSeries, QHorizontalBarSeries, QPieSeries
 
 from netdesk.models import utcnow
-from netdesk.services.contacts import create_contact
-from netdesk.services.history import log_interaction
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.history.interactions import log_interaction
 
 
 def test_empty_state_then_charts(window, qtbot):

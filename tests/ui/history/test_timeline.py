@@ -5,10 +5,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from netdesk.models import Contact, FollowUp, Interaction, Relationship, utcnow
-from netdesk.services.contacts import create_contact
-from netdesk.services.history import add_milestone, log_interaction
-from netdesk.ui.history_dialogs import EntryDialog
-from netdesk.ui.timeline_widget import TimelineWidget
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.history.interactions import add_milestone, log_interaction
+from netdesk.ui.history.dialogs import EntryDialog
+from netdesk.ui.history.timeline import TimelineWidget
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox
 
 from netdesk.models import Contact, Event, ImportBatch
-from netdesk.services.contacts import contact_to_dict, create_contact
-from netdesk.ui import import_dialog
-from netdesk.ui.import_dialog import ColumnMappingDialog, ImportReviewDialog
+from netdesk.services.contacts.records import contact_to_dict, create_contact
+from netdesk.ui.importing import import_dialog
+from netdesk.ui.importing.import_dialog import ColumnMappingDialog, ImportReviewDialog
 
 
 @pytest.fixture(autouse=True)
@@ -178,7 +178,7 @@ def test_unusable_file_shows_error_and_writes_nothing(window, qtbot, fixtures, m
 
 
 def test_export_dialog_writes_vcards(window, qtbot, tmp_path):
-    from netdesk.ui.vcard_export_dialog import export_contacts
+    from netdesk.ui.importing.vcard_export_dialog import export_contacts
 
     create_contact(name="Jane Doe", emails=["jane@example.org"])
     out = tmp_path / "out.vcf"
@@ -254,7 +254,7 @@ def test_dragging_other_files_is_refused(window, tmp_path):
 def test_imports_page_shows_local_time(monkeypatch):
     import time
 
-    from netdesk.ui.imports_view import local_time
+    from netdesk.ui.importing.imports_view import local_time
 
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()

@@ -3,7 +3,7 @@
 import pytest
 
 from netdesk.models import Contact
-from tests.ui.test_import_dialog import _forget_last_page, open_review  # noqa: F401
+from tests.ui.importing.test_import_dialog import _forget_last_page, open_review  # noqa: F401
 
 REDACTED = "Asked about a consult: pt John Smith [redacted mrn] [redacted dob]\nCall back Tue."
 

@@ -5,7 +5,7 @@ from dialogs import answer_modal, click
 from PySide6.QtWidgets import QMessageBox
 
 from netdesk.models import CardSyncState, Contact
-from netdesk.services.contacts import create_contact
+from netdesk.services.contacts.records import create_contact
 from netdesk.services.sync.dav import AddressBookClient
 
 
@@ -104,7 +104,7 @@ def test_the_user_decides_a_conflict_the_other_way(window, qtbot, radicale, card
     import time_machine
     from PySide6.QtCore import Qt
 
-    from netdesk.services.history import timeline
+    from netdesk.services.history.interactions import timeline
     from netdesk.services.sync.carddav import sync_contacts
     from netdesk.ui.sync.conflicts_dialog import ConflictsDialog
     from netdesk.ui.sync.contacts_sync_dialog import open_contacts_sync
