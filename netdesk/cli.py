@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "netdesk.commands.history",
     "netdesk.commands.followups",
     "netdesk.commands.calendars",
+    "netdesk.commands.carddav",
     "netdesk.commands.data",
     "netdesk.commands.my_card",
 )

@@ -150,3 +150,25 @@ def caldav_calendar(radicale, request):
     client = caldav.DAVClient(radicale.url, username=radicale.user, password=radicale.password)
     client.principal().make_calendar(name=name, cal_id=name)
     return name
+
+
+@pytest.fixture
+def carddav_book(radicale, request):
+    """A fresh, empty address book on the Radicale server for one test; its URL is returned."""
+    import re
+
+    import caldav
+
+    name = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower())[:60]
+    client = caldav.DAVClient(radicale.url, username=radicale.user, password=radicale.password)
+    client.principal()  # Radicale creates the user's home on first use
+    url = f"{radicale.url}{radicale.user}/{name}/"
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><d:mkcol xmlns:d="DAV:" '
+        'xmlns:c="urn:ietf:params:xml:ns:carddav"><d:set><d:prop><d:resourcetype>'
+        f"<d:collection/><c:addressbook/></d:resourcetype><d:displayname>{name}</d:displayname>"
+        "</d:prop></d:set></d:mkcol>"
+    )
+    response = client.request(url, "MKCOL", body, {"Content-Type": "application/xml"})
+    assert response.status == 201, response.status
+    return url

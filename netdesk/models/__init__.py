@@ -35,6 +35,7 @@ from netdesk.models.registry import ALL_MODELS
 from netdesk.models.setting import Setting, get_setting, set_setting
 from netdesk.models.store import sqlite_only  # noqa: F401 (first: peewee without Postgres drivers)
 from netdesk.models.store.opening import open_database
+from netdesk.models.vcard_sync import CardSyncState, VCardProperty
 
 __all__ = [
     "ALL_MODELS",
@@ -52,6 +53,7 @@ __all__ = [
     "Address",
     "BaseModel",
     "CalendarLink",
+    "CardSyncState",
     "Contact",
     "ContactMethod",
     "ContactTag",
@@ -66,6 +68,7 @@ __all__ = [
     "Relationship",
     "Setting",
     "Tag",
+    "VCardProperty",
     "close_database",
     "database",
     "database_path",

@@ -8,6 +8,7 @@ from netdesk.models.followup import FollowUp
 from netdesk.models.importing import ImportBatch, ImportChange, ImportIssue
 from netdesk.models.interaction import Interaction, Relationship
 from netdesk.models.setting import Setting
+from netdesk.models.vcard_sync import CardSyncState, VCardProperty
 
 ALL_MODELS = [
     Organization,
@@ -26,4 +27,6 @@ ALL_MODELS = [
     ImportChange,
     Setting,
     CalendarLink,
+    VCardProperty,
+    CardSyncState,
 ]

@@ -103,6 +103,9 @@ def run(db: str | None = None) -> int:
     from netdesk.ui.data.welcome_dialog import maybe_welcome
 
     maybe_welcome(window)
+    from netdesk.ui.sync.schedule import start_contacts_sync_schedule
+
+    start_contacts_sync_schedule(window)
     return app.exec()
 
 

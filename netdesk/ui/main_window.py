@@ -87,6 +87,7 @@ FEATURE_ACTIONS = (
         "paste_to_import",
     ),
     ("Edit", "&Settings…", "Ctrl+,", "netdesk.ui.settings.settings_dialog", "open_settings"),
+    ("Edit", "&Contacts sync…", "", "netdesk.ui.sync.contacts_sync_dialog", "open_contacts_sync"),
 )
 
 

@@ -19,7 +19,7 @@ from netdesk.models.store.organization_sort import create_organization_sort
 from netdesk.models.store.search_index import SCHEMA as SEARCH_SCHEMA
 from netdesk.models.store.search_index import create_search_index
 
-CURRENT_VERSION = 5
+CURRENT_VERSION = 6
 
 _pre_migration_hook: Callable[[SqliteDatabase, int, int], None] | None = None
 
@@ -97,11 +97,19 @@ def _v5_organization_sort(db: SqliteDatabase) -> None:
     create_organization_sort(db, populate=True)
 
 
+def _v6_vcard_properties_and_card_sync(db: SqliteDatabase) -> None:
+    """v6: unknown vCard properties kept with contacts, and CardDAV sync state."""
+    from netdesk.models.vcard_sync import CardSyncState, VCardProperty
+
+    db.create_tables([VCardProperty, CardSyncState], safe=True)
+
+
 STEPS: dict[int, Callable[[SqliteDatabase], None]] = {
     2: _v2_search_index,
     3: _v3_contact_kind,
     4: _v4_calendar_links,
     5: _v5_organization_sort,
+    6: _v6_vcard_properties_and_card_sync,
 }
 
 

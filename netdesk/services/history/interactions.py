@@ -4,6 +4,7 @@ Every write here keeps ``Contact.last_interaction_at`` true, and every destructi
 write returns what the GUI needs to undo it (plain dicts of the removed rows).
 """
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -370,13 +371,18 @@ def _followup_entries(contact_id: int) -> list[TimelineEntry]:
 
 def _import_entries(contact_id: int) -> list[TimelineEntry]:
     query = (
-        ImportBatch.select(ImportBatch, ImportChange.action)
+        ImportBatch.select(ImportBatch, ImportChange.action, ImportChange.before)
         .join(ImportChange)
         .where(ImportChange.contact == contact_id)
         .objects()
     )
     entries = []
     for row in query:
+        if row.action == "conflict":  # a CardDAV sync decided a field both sides changed
+            entries.append(
+                TimelineEntry(row.created_at, "import", _conflict_text(row), "carddav", row.id)
+            )
+            continue
         name = files_label(row.file_names, row.source)
         action = "Imported" if row.action == "created" else "Merged from import"
         undone = " (undone)" if row.undone_at else ""
@@ -384,6 +390,18 @@ def _import_entries(contact_id: int) -> list[TimelineEntry]:
             TimelineEntry(row.created_at, "import", f"{action} {name}{undone}", row.source, row.id)
         )
     return entries
+
+
+def _conflict_text(row) -> str:
+    try:
+        c = json.loads(row.before or "{}")
+    except ValueError:
+        c = {}
+    side = "this computer's" if c.get("winner") == "here" else "the server's"
+    return (
+        f"Contacts sync: {c.get('field', '?')} changed on both sides; kept {side} "
+        f"{c.get('kept')!r}, the other value was {c.get('other')!r}"
+    )
 
 
 def timeline(contact_id: int, kinds: set[str] | list[str] | None = None) -> list[TimelineEntry]:

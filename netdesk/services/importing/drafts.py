@@ -39,6 +39,7 @@ class DraftMethod:
     value: str
     label: str = ""
     preferred: bool = False
+    params: str = ""  # parameters netdesk does not model, as ";NAME=value" text
 
 
 @dataclass
@@ -51,11 +52,32 @@ class DraftAddress:
     country: str = ""
     po_box: str = ""
     extended: str = ""
+    params: str = ""  # parameters netdesk does not model, as ";NAME=value" text
 
     def key(self) -> tuple:
         """What makes two addresses the same place (label aside)."""
         parts = (self.street, self.locality, self.region, self.postal_code, self.country)
         return tuple(p.casefold().strip() for p in (*parts, self.po_box, self.extended))
+
+
+@dataclass
+class DraftExtra:
+    """A vCard property kept as received (``target`` empty), or the parameters netdesk
+    does not model of the modelled property ``target`` (FN, N, PHOTO, …)."""
+
+    text: str
+    name: str = ""
+    group: str = ""
+    target: str = ""
+
+
+@dataclass
+class DraftEvent:
+    """An event the contact was met at, as carried in X-NETDESK-EVENT."""
+
+    name: str
+    kind: str = "other"
+    start_date: date | None = None
 
 
 @dataclass
@@ -86,9 +108,13 @@ class ContactDraft:
     anniversary: date | None = None
     uid: str = ""
     kind: str = "person"  # or "org": a company or exhibitor card (vCard KIND:org)
+    stay_in_touch_days: int | None = None
+    revised: str = ""  # REV as written: when the card last changed (decides sync conflicts)
     methods: list[DraftMethod] = field(default_factory=list)
     addresses: list[DraftAddress] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    events: list[DraftEvent] = field(default_factory=list)
+    extras: list[DraftExtra] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # imported anyway, but reported
     ocr_text: str = ""  # a business-card photo's recognised text, shown in the review
 

@@ -33,6 +33,7 @@ from netdesk.models import (
     Interaction,
     Organization,
     Tag,
+    VCardProperty,
     database,
     utcnow,
 )
@@ -42,7 +43,14 @@ from netdesk.services.contacts.credentials import merge_credentials
 from netdesk.services.contacts.records import MAX_NOTES_CHARS, TEXT_FIELDS, clean_text, tag_named
 from netdesk.services.data.privacy import KIND_LABELS, find_patient_identifiers, redact
 from netdesk.services.importing.dedupe import MatchIndex, normalized, select_in
-from netdesk.services.importing.drafts import ContactDraft, DraftGroup, ParseProblem, uid_key
+from netdesk.services.importing.drafts import (
+    ContactDraft,
+    DraftEvent,
+    DraftGroup,
+    ParseProblem,
+    uid_key,
+)
+from netdesk.services.importing.vcard_extras import add_extras, draft_extras, extra_rows
 from netdesk.services.progress import NO_PROGRESS, Progress
 
 # Fields a merge may fill when empty; a different non-empty value is a conflict.
@@ -65,6 +73,7 @@ MERGE_FIELDS = (
     "uid",
     "photo",
     "kind",  # only "org" is offered: "person" is every card's default
+    "stay_in_touch_days",
 )
 _PLAN_BATCH = 500
 VCARD_SUFFIXES = (".vcf", ".vcard")
@@ -256,6 +265,15 @@ def plan_import(
     _apply_groups(plan)
     plan.source = "+".join(dict.fromkeys(sources))
     plan.file_hash = file_hash(paths)
+    return plan
+
+
+def plan_drafts(drafts: Sequence[ContactDraft], source: str, files: Sequence[str]) -> ImportPlan:
+    """Plan drafts that did not come from a file (a CardDAV address book): same rules."""
+    plan = ImportPlan(files=list(files), source=source)
+    index = MatchIndex()
+    for i in range(0, len(drafts), _PLAN_BATCH):
+        _plan_batch(plan, index, list(drafts[i : i + _PLAN_BATCH]))
     return plan
 
 
@@ -461,6 +479,7 @@ class _Writer:
     tag: Tag | None
     orgs: dict[str, int | None] = field(default_factory=dict)
     tags: dict[str, int] = field(default_factory=dict)
+    events: dict[tuple, int] = field(default_factory=dict)
     pending: dict[Any, list[tuple]] = field(default_factory=dict)
     last_contact_id: int | None = None
 
@@ -502,6 +521,27 @@ class _Writer:
             org = Organization.get_or_none(Organization.name == name)
             self.orgs[key] = (org or Organization.create(name=name)).id
         return self.orgs[key]
+
+    def event_id(self, event: DraftEvent) -> int:
+        """An event a card says the contact was met at (X-NETDESK-EVENT), made if new."""
+        key = (clean_text(event.name, 200).casefold(), event.start_date)
+        if key not in self.events:
+            found, created = _event(clean_text(event.name, 200), event.kind, event.start_date)
+            if created:  # undo removes it again
+                row = {
+                    "batch": self.batch.id,
+                    "action": "created_event",
+                    "before": json.dumps(found.id),
+                }
+                self.insert(ImportChange, row)
+            self.events[key] = found.id
+        return self.events[key]
+
+    def link_events(self, contact_id: int, draft: ContactDraft) -> None:
+        for event in draft.events:
+            if event.name.strip():
+                row = {"contact": contact_id, "event": self.event_id(event)}
+                self.buffer(EventAttendance, {**row, "import_batch": self.batch.id})
 
     def tag_id(self, name: str) -> int | None:
         name = clean_text(name, 100)
@@ -601,6 +641,7 @@ def commit_plan(
             )
         progress.step(total, total, "Saved.")
     batch.contact_ids = list(dict.fromkeys(contact_ids))
+    batch.entry_contact_ids = contact_ids  # one per plan entry, in order
     return batch
 
 
@@ -733,6 +774,7 @@ def _create(w: _Writer, d: ContactDraft) -> int:
     row = {f: clean_text(getattr(d, f)) for f in TEXT_FIELDS}
     row.update(
         notes=clean_text(d.notes, MAX_NOTES_CHARS),
+        stay_in_touch_days=d.stay_in_touch_days,
         photo=d.photo,
         birthday=d.birthday,
         anniversary=d.anniversary,
@@ -743,6 +785,9 @@ def _create(w: _Writer, d: ContactDraft) -> int:
     contact_id = w.next_contact_id()
     w.buffer(Contact, {"id": contact_id, **row})
     _add_children(w, contact_id, d, set(), set(), {})
+    for extra in extra_rows(contact_id, draft_extras(d)):
+        w.buffer(VCardProperty, extra)
+    w.link_events(contact_id, d)
     return contact_id
 
 
@@ -821,7 +866,7 @@ def _merge(w: _Writer, target: _Target, entry: PlanEntry, added: dict) -> dict[s
         if name == "organization":
             contact.organization = w.org_id(value)
             target.organization = clean_text(value)
-        elif name in ("photo", "birthday", "anniversary"):
+        elif name in ("photo", "birthday", "anniversary", "stay_in_touch_days"):
             setattr(contact, name, value)
         else:
             setattr(contact, name, clean_text(value))
@@ -843,6 +888,10 @@ def _merge(w: _Writer, target: _Target, entry: PlanEntry, added: dict) -> dict[s
         )
         Contact.update(changed).where(Contact.id == contact.id).execute()
     _add_children(w, contact.id, d, target.methods, target.addresses, added, target=target)
+    kept = add_extras(contact.id, draft_extras(d))
+    if kept:
+        added["vcard_properties"] = kept
+    w.link_events(contact.id, d)
     return before
 
 
@@ -928,6 +977,7 @@ def _revert(change: ImportChange) -> None:
         (ContactMethod, "methods"),
         (Address, "addresses"),
         (ContactTag, "contact_tags"),
+        (VCardProperty, "vcard_properties"),
     ):
         ids = added.get(key) or []
         if ids:

@@ -28,6 +28,8 @@ from netdesk.services.contacts.photos import MAX_PHOTO_INPUT_BYTES, bounded_phot
 from netdesk.services.importing.drafts import (
     ContactDraft,
     DraftAddress,
+    DraftEvent,
+    DraftExtra,
     DraftGroup,
     DraftMethod,
     ParseProblem,
@@ -71,6 +73,18 @@ _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _ORG_KINDS = ("org", "organization", "company")  # KIND (4.0) and Apple's X-ABShowAs
 _GROUP_KIND = ("KIND", "X-ADDRESSBOOKSERVER-KIND")  # 4.0 and Apple's 3.0 spelling
 _GROUP_MEMBER = ("MEMBER", "X-ADDRESSBOOKSERVER-MEMBER")
+# Parameters the importer reads; any other parameter is kept with its property.
+MODELLED_PARAMS = frozenset(
+    {"TYPE", "PREF", "ENCODING", "CHARSET", "VALUE", "X-SERVICE-TYPE", "X-USER",
+     "X-APPLE-OMIT-YEAR", "MEDIATYPE"}
+)  # fmt: skip
+# Properties whose parameters are kept per property name (one of each per card).
+_SINGLE_PROPERTIES = frozenset(
+    {"FN", "N", "ORG", "TITLE", "ROLE", "NOTE", "BDAY", "ANNIVERSARY", "X-ANNIVERSARY",
+     "PHOTO", "UID", "CATEGORIES"}
+)  # fmt: skip
+# Properties every writer changes on every save: not what a card says (sync hashes).
+VOLATILE_PROPERTIES = frozenset({"REV", "PRODID"})
 _PARSE_BATCH = 100
 _PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, process start-up and pickling cost more
 
@@ -256,6 +270,8 @@ class Line:
     singletonparams: list[str]
     value: str
     lineNumber: int  # noqa: N815 (vobject's spelling)
+    raw: str = ""  # the unfolded line as received, for properties netdesk keeps verbatim
+    param_text: str = ""  # parameters netdesk does not model, as ";NAME=value"
 
 
 def logical_lines(text: str) -> list[tuple[str, int]]:
@@ -334,11 +350,16 @@ def _content_lines(text: str, start: int, warnings: list[str]) -> list[Line]:
             continue
         by_name: dict[str, list[str]] = {}
         singles: list[str] = []
+        unknown = []
         for param in params:
             if len(param) == 1:
                 singles.append(param[0])
             else:
                 by_name.setdefault(param[0].upper(), []).extend(param[1:])
+                if param[0].upper() not in MODELLED_PARAMS or (
+                    name.upper() == "IMPP" and param[0].upper() in ("TYPE", "PREF")
+                ):
+                    unknown.append(_param_text(param[0], param[1:]))
         encodings = [e.upper() for e in by_name.get("ENCODING", [])]
         if "QUOTED-PRINTABLE" in encodings or "QUOTED-PRINTABLE" in (x.upper() for x in singles):
             charset = (by_name.get("CHARSET") or ["utf-8"])[0]
@@ -346,8 +367,16 @@ def _content_lines(text: str, start: int, warnings: list[str]) -> list[Line]:
             value = _decode_bytes(raw_bytes, charset)
             by_name.pop("ENCODING", None)
             singles = [x for x in singles if x.upper() != "QUOTED-PRINTABLE"]
-        out.append(Line(name, group, by_name, singles, value, where))
+        # QUOTED-PRINTABLE soft breaks were joined with "\n"; dropping "=\n" keeps it valid
+        verbatim = raw.replace("=\n", "") if "\n" in raw else raw
+        out.append(Line(name, group, by_name, singles, value, where, verbatim, "".join(unknown)))
     return out
+
+
+def _param_text(name: str, values: list[str]) -> str:
+    """One parameter back as text, quoting values that need it (RFC 6350 3.3)."""
+    quoted = [f'"{v}"' if re.search(r"[;:,]", v) and not v.startswith('"') else v for v in values]
+    return f";{name}={','.join(quoted)}"
 
 
 def _decode_bytes(raw: bytes, charset: str) -> str:
@@ -437,7 +466,8 @@ def _parse_date(value: str, line) -> date | None:
     return None
 
 
-def _photo(line, draft: ContactDraft) -> None:
+def _photo(line, draft: ContactDraft) -> bool:
+    """Read the photo; False when netdesk cannot use it, so the line is kept as received."""
     value = line.value.strip()
     encoding = [e.upper() for e in line.params.get("ENCODING", [])] + [
         s.upper() for s in line.singletonparams
@@ -446,33 +476,38 @@ def _photo(line, draft: ContactDraft) -> None:
     if value.startswith("data:"):
         header, _, value = value.partition(",")
         if ";base64" not in header.lower():
-            draft.warnings.append("PHOTO data URI is not base64; the photo was left out.")
-            return
+            draft.warnings.append("PHOTO data URI is not base64; it is kept but not shown.")
+            return False
     elif "uri" in value_type or "url" in value_type or re.match(r"^https?://", value, re.I):
         draft.photo_url = value[:1000]  # recorded, never fetched
-        return
+        return True
     elif not ({"B", "BASE64"} & set(encoding)):
-        draft.warnings.append("PHOTO is neither base64 nor a URL; the photo was left out.")
-        return
+        draft.warnings.append("PHOTO is neither base64 nor a URL; it is kept but not shown.")
+        return False
     if len(value) > MAX_PHOTO_INPUT_BYTES * 4 // 3 + 8:
         draft.warnings.append(
             f"the photo is larger than {MAX_PHOTO_INPUT_BYTES // 2**20} MB and was left out."
         )
-        return
+        return True
     try:
         data = base64.b64decode(re.sub(r"\s+", "", value), validate=False)
     except (binascii.Error, ValueError):
         draft.warnings.append("the photo's base64 data is damaged; the photo was left out.")
-        return
+        return True
     if not data.startswith((b"\xff\xd8", b"\x89PNG", b"GIF8", b"RIFF", b"BM")):
-        draft.warnings.append("the photo is not a JPEG, PNG, GIF, WebP or BMP; left out.")
-        return
+        draft.warnings.append(
+            "the photo is not a JPEG, PNG, GIF, WebP or BMP; it is kept but not shown."
+        )
+        return False
     draft.photo, note = bounded_photo(data)
     if note:
         draft.warnings.append(note)
+    return True
 
 
-def _add_method(draft: ContactDraft, kind: str, value: str, label: str, pref: bool) -> None:
+def _add_method(
+    draft: ContactDraft, kind: str, value: str, label: str, pref: bool, params: str = ""
+) -> None:
     value = value.strip()
     if not value:
         return
@@ -482,7 +517,138 @@ def _add_method(draft: ContactDraft, kind: str, value: str, label: str, pref: bo
         return
     if kind == "url" and (m := _SOCIAL_HOSTS.match(value)):
         kind, label = "social", SOCIAL_NETWORKS.get(m.group(1).lower(), label)
-    draft.methods.append(DraftMethod(kind, value[:1000], label[:100], pref))
+    draft.methods.append(DraftMethod(kind, value[:1000], label[:100], pref, params))
+
+
+def _netdesk_event(value: str) -> DraftEvent | None:
+    """X-NETDESK-EVENT:name;kind;YYYY-MM-DD (kind and date optional)."""
+    from netdesk.models import EVENT_KINDS
+
+    name, kind, when = [*_split_structured(value), "", ""][:3]
+    name = name.strip()[:200]
+    if not name:
+        return None
+    kind = kind.strip().lower() if kind.strip().lower() in EVENT_KINDS else "other"
+    try:
+        start = date.fromisoformat(when.strip()) if when.strip() else None
+    except ValueError:
+        start = None
+    return DraftEvent(name, kind, start)
+
+
+def _map_line(draft: ContactDraft, line: Line, group_labels: dict[str, str], acc: dict) -> bool:
+    """Put one property into the draft; False when netdesk does not model it."""
+    name = line.name
+    value = line.value if isinstance(line.value, str) else str(line.value)
+    types = _types(line)
+    if name == "FN":
+        draft.display_name = _unescape(value).strip()
+    elif name == "N":
+        acc["n_parts"] = [*_split_structured(value), "", "", "", "", ""][:5]
+    elif name == "ORG":
+        parts = [p.strip() for p in _split_structured(value)]
+        draft.organization = parts[0]
+        draft.department = ", ".join(p for p in parts[1:] if p)
+    elif name == "TITLE":
+        draft.title = _unescape(value).strip()
+    elif name == "ROLE":
+        acc["role_text"] = _unescape(value).strip()
+    elif name == "NOTE":
+        acc["notes"].append(_unescape(value).replace("\r\n", "\n").replace("\r", "\n").strip())
+    elif name in ("EMAIL", "TEL", "URL"):
+        kind = {"EMAIL": "email", "TEL": "phone", "URL": "url"}[name]
+        text = (
+            _unescape(value)
+            if name != "TEL"
+            else re.sub(r"^tel:", "", _unescape(value).strip(), flags=re.I)
+        )
+        pref = _is_pref(line, types) if name != "URL" else False
+        _add_method(draft, kind, text, _label(line, types, group_labels), pref, line.param_text)
+    elif name == "X-SOCIALPROFILE":
+        network = next((t for t in types if t.lower() in SOCIAL_NETWORKS), "")
+        label = SOCIAL_NETWORKS.get(network.lower(), network.title() if network else "")
+        url = _unescape(value).strip()
+        if not url and line.params.get("X-USER"):
+            url = line.params["X-USER"][0]
+        if not is_safe_link(url):
+            draft.warnings.append(
+                f"X-SOCIALPROFILE: a {link_scheme(url)}: link is not a safe link; left out."
+            )
+            return True  # read, and refused: not kept for export either
+        draft.methods.append(DraftMethod("social", url[:1000], label, False, line.param_text))
+    elif name in ("IMPP", "X-SKYPE", "X-SKYPE-USERNAME", "X-AIM", "X-JABBER", "X-MSN"):
+        service = (line.params.get("X-SERVICE-TYPE") or [""])[0]
+        if not service and name != "IMPP":
+            service = name[2:].split("-")[0].title()
+        handle = _unescape(value).strip()
+        if not service and ":" in handle:
+            service = handle.split(":", 1)[0]
+        draft.methods.append(
+            DraftMethod("impp", handle[:1000], service[:100], False, line.param_text)
+        )
+    elif name == "ADR":
+        parts = [p.strip() for p in [*_split_structured(value), *[""] * 7][:7]]
+        if any(parts):
+            label = _label(line, types, group_labels)
+            draft.addresses.append(
+                DraftAddress(label, *parts[2:7], parts[0], parts[1], line.param_text)
+            )
+    elif name == "CATEGORIES":
+        system = []
+        for tag in _split_structured(value, ","):
+            if tag.strip().casefold() in SYSTEM_GROUPS:
+                system.append(tag.strip())
+            elif tag.strip():
+                draft.tags.append(tag.strip())
+        if system:  # Google's own groups: not tags, but written back as they came
+            prefix = f"{line.group}." if line.group else ""
+            text = f"{prefix}CATEGORIES:{','.join(system)}"
+            draft.extras.append(DraftExtra(text, name, line.group or ""))
+    elif name in ("BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-ABDATE"):
+        if name == "X-ABDATE" and "anniversary" not in group_labels.get(
+            (line.group or "").lower(), ""
+        ):
+            return False
+        parsed = _parse_date(value, line)
+        field = "birthday" if name == "BDAY" else "anniversary"
+        if parsed is None:
+            draft.warnings.append(f"{name} {value!r} is not a date; it is kept as it was.")
+            return False
+        if getattr(draft, field) is not None:
+            return False
+        setattr(draft, field, parsed)
+    elif name == "PHOTO":
+        return _photo(line, draft)
+    elif name == "REV":  # rewritten from the contact on export
+        draft.revised = value.strip()[:40]
+    elif name == "UID":
+        draft.uid = _unescape(value).strip()[:200]
+    elif name in ("KIND", "X-ABSHOWAS"):
+        acc["kind"] = value.strip().lower()
+        return acc["kind"] in ("org", "company")
+    elif name == "X-NETDESK-SPECIALTY":
+        draft.specialty = _unescape(value).strip()
+    elif name == "X-NETDESK-CREDENTIALS":
+        draft.credentials = _unescape(value).strip()
+    elif name == "X-NETDESK-NPI":
+        draft.npi = _unescape(value).strip()
+    elif name == "X-NETDESK-ROLE":
+        if _unescape(value).strip().casefold() not in ROLES:
+            return False
+        draft.role = _unescape(value).strip().casefold()
+    elif name == "X-NETDESK-STAY-IN-TOUCH":
+        if not value.strip().isdigit() or not 0 < int(value.strip()) <= 3660:
+            return False
+        draft.stay_in_touch_days = int(value.strip())
+    elif name == "X-NETDESK-EVENT":
+        event = _netdesk_event(value)
+        if event is None:
+            return False
+        draft.events.append(event)
+    else:
+        # an X-ABLabel names its group's property; it is kept with the group if that is kept
+        return name == "X-ABLABEL" and bool(line.group)
+    return True
 
 
 def _fill_draft(draft: ContactDraft, lines: list, start: int) -> None:
@@ -491,109 +657,22 @@ def _fill_draft(draft: ContactDraft, lines: list, start: int) -> None:
         for line in lines
         if line.group and line.name in ("X-ABLABEL",)
     }
-    notes, role_text, kind = [], "", ""
-    n_parts: list[str] | None = None
+    acc: dict = {"notes": [], "role_text": "", "kind": "", "n_parts": None}
+    kept: list[Line] = []
     for line in lines:
-        name = line.name
         value = line.value if isinstance(line.value, str) else str(line.value)
         if len(value) > MAX_PROPERTY_CHARS:
             draft.warnings.append(
-                f"line {line.lineNumber}: {name} is larger than "
+                f"line {line.lineNumber}: {line.name} is larger than "
                 f"{MAX_PROPERTY_CHARS // (1024 * 1024)} MB and was left out."
             )
             continue
-        types = _types(line)
-        if name == "FN":
-            draft.display_name = _unescape(value).strip()
-        elif name == "N":
-            n_parts = [*_split_structured(value), "", "", "", "", ""][:5]
-        elif name == "ORG":
-            parts = [p.strip() for p in _split_structured(value)]
-            draft.organization = parts[0]
-            draft.department = ", ".join(p for p in parts[1:] if p)
-        elif name == "TITLE":
-            draft.title = _unescape(value).strip()
-        elif name == "ROLE":
-            role_text = _unescape(value).strip()
-        elif name == "NOTE":
-            notes.append(_unescape(value).replace("\r\n", "\n").replace("\r", "\n").strip())
-        elif name == "EMAIL":
-            _add_method(
-                draft,
-                "email",
-                _unescape(value),
-                _label(line, types, group_labels),
-                _is_pref(line, types),
-            )
-        elif name == "TEL":
-            number = re.sub(r"^tel:", "", _unescape(value).strip(), flags=re.I)
-            _add_method(
-                draft, "phone", number, _label(line, types, group_labels), _is_pref(line, types)
-            )
-        elif name == "URL":
-            _add_method(draft, "url", _unescape(value), _label(line, types, group_labels), False)
-        elif name == "X-SOCIALPROFILE":
-            network = next((t for t in types if t.lower() in SOCIAL_NETWORKS), "")
-            label = SOCIAL_NETWORKS.get(network.lower(), network.title() if network else "")
-            url = _unescape(value).strip()
-            if not url and line.params.get("X-USER"):
-                url = line.params["X-USER"][0]
-            if not is_safe_link(url):
-                draft.warnings.append(
-                    f"X-SOCIALPROFILE: a {link_scheme(url)}: link is not a safe link; left out."
-                )
-                continue
-            draft.methods.append(DraftMethod("social", url[:1000], label, False))
-        elif name in ("IMPP", "X-SKYPE", "X-SKYPE-USERNAME", "X-AIM", "X-JABBER", "X-MSN"):
-            service = (line.params.get("X-SERVICE-TYPE") or [""])[0]
-            if not service and name != "IMPP":
-                service = name[2:].split("-")[0].title()
-            handle = _unescape(value).strip()
-            if not service and ":" in handle:
-                service = handle.split(":", 1)[0]
-            draft.methods.append(DraftMethod("impp", handle[:1000], service[:100], False))
-        elif name == "ADR":
-            parts = [p.strip() for p in [*_split_structured(value), *[""] * 7][:7]]
-            if any(parts):
-                draft.addresses.append(
-                    DraftAddress(
-                        _label(line, types, group_labels),
-                        parts[2],
-                        parts[3],
-                        parts[4],
-                        parts[5],
-                        parts[6],
-                        parts[0],
-                        parts[1],
-                    )
-                )
-        elif name == "CATEGORIES":
-            for tag in _split_structured(value, ","):
-                if tag.strip() and tag.strip().casefold() not in SYSTEM_GROUPS:
-                    draft.tags.append(tag.strip())
-        elif name in ("BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-ABDATE"):
-            if name == "X-ABDATE" and "anniversary" not in group_labels.get(
-                (line.group or "").lower(), ""
-            ):
-                continue
-            parsed = _parse_date(value, line)
-            field = "birthday" if name == "BDAY" else "anniversary"
-            if parsed is None:
-                draft.warnings.append(f"{name} {value!r} is not a date; it was left out.")
-            elif getattr(draft, field) is None:
-                setattr(draft, field, parsed)
-        elif name == "PHOTO":
-            _photo(line, draft)
-        elif name == "UID":
-            draft.uid = _unescape(value).strip()[:200]
-        elif name == "KIND" or name == "X-ABSHOWAS":
-            kind = value.strip().lower()
-        elif name == "X-NETDESK-SPECIALTY":
-            draft.specialty = _unescape(value).strip()
-        elif name == "X-NETDESK-CREDENTIALS":
-            draft.credentials = _unescape(value).strip()
-        elif name == "X-NETDESK-NPI":
-            draft.npi = _unescape(value).strip()
+        if not _map_line(draft, line, group_labels, acc):
+            kept.append(line)
+        elif line.param_text and line.name in _SINGLE_PROPERTIES:
+            draft.extras.append(DraftExtra(line.param_text, line.name, "", line.name))
+    _keep_verbatim(draft, lines, kept)
+    notes, role_text, kind, n_parts = acc["notes"], acc["role_text"], acc["kind"], acc["n_parts"]
     if n_parts is not None:
         family, given, additional, prefix, suffix = (p.strip() for p in n_parts)
         draft.family_name, draft.given_name = family, given
@@ -608,6 +687,17 @@ def _fill_draft(draft: ContactDraft, lines: list, start: int) -> None:
             notes.append(f"Role: {role_text}")
     draft.notes = "\n\n".join(n for n in notes if n)
     infer_professional(draft)
+
+
+def _keep_verbatim(draft: ContactDraft, lines: list[Line], kept: list[Line]) -> None:
+    """Unmodelled lines as received, with the X-ABLabel of every group they are in."""
+    groups = {line.group.lower() for line in kept if line.group}
+    kept_ids = {id(line) for line in kept}
+    for line in lines:
+        if id(line) in kept_ids or (
+            line.name == "X-ABLABEL" and line.group and line.group.lower() in groups
+        ):
+            draft.extras.append(DraftExtra(line.raw, line.name, line.group or ""))
 
 
 def _settle_names(draft: ContactDraft, kind: str) -> None:

@@ -1,8 +1,10 @@
 """Writing contacts back out as vCard 3.0 or 4.0, so nothing is locked in.
 
 Every field the importer reads is written in the form it reads back unchanged
-(credentials in FN and X-NETDESK-CREDENTIALS, specialty and NPI as X-NETDESK-
-properties, yearless dates as --MM-DD), so import -> export -> import is a no-op.
+(credentials in FN and X-NETDESK-CREDENTIALS; role, specialty, NPI, events met and
+the stay-in-touch cadence as X-NETDESK- properties; yearless dates as --MM-DD), so
+import -> export -> import is a no-op. Properties and parameters netdesk does not
+model come back exactly as they were received (services/importing/vcard_extras.py).
 """
 
 import base64
@@ -11,8 +13,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from netdesk.errors import InputError
-from netdesk.models import Address, Contact, ContactMethod, ContactTag, Tag
+from netdesk.models import Address, Contact, ContactMethod, ContactTag, Event, EventAttendance, Tag
 from netdesk.services.contacts.search import ContactFilter, contact_query
+from netdesk.services.importing.vcard_extras import address_target, contact_extras, method_target
 
 VERSIONS = ("3.0", "4.0")
 _SOCIAL_TYPES = {
@@ -62,7 +65,17 @@ def _date(value, version: str) -> str:
     return value.isoformat() if version == "3.0" else f"{value:%Y%m%d}"
 
 
+_GROUP = "\x00group\x00"  # stands for an itemN. group until the card's groups are known
+
+
+def _is_free_label(label: str) -> bool:
+    """A label TYPE cannot carry as it is (spaces, capitals): written as Apple's X-ABLabel."""
+    return bool(label) and (label != label.lower() or " " in label.strip()) and "," not in label
+
+
 def _types(label: str, version: str, pref: bool) -> str:
+    if _is_free_label(label):
+        label = ""
     kinds = [t.strip() for t in label.split(",") if t.strip()]
     kinds = ["cell" if k == "mobile" else k for k in kinds]
     params = ""
@@ -72,6 +85,54 @@ def _types(label: str, version: str, pref: bool) -> str:
     if pref:
         params += ";PREF=1" if version == "4.0" else ";TYPE=pref"
     return params
+
+
+def with_params(line: str, params: str) -> str:
+    """``line`` with ``params`` added before the colon that starts its value."""
+    if not params:
+        return line
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ":" and not quoted:
+            return line[:i] + params + line[i:]
+    return line
+
+
+def _number_groups(lines: list[str], kept: list[str]) -> list[str]:
+    """Give each free-label pair its own itemN. group, skipping groups kept lines use."""
+    used = {line.split(".", 1)[0].lower() for line in kept if "." in line.split(":", 1)[0]}
+    out, n, group = [], 0, ""
+    for line in lines:
+        if line.startswith(_GROUP) and not line.startswith(_GROUP + "X-ABLabel"):
+            n += 1
+            while f"item{n}" in used:
+                n += 1
+            group = f"item{n}"
+        out.append(line.replace(_GROUP, group + ".", 1) if line.startswith(_GROUP) else line)
+    return out
+
+
+def _labelled(target: str, line: str, label: str) -> list[tuple[str, str]]:
+    """The line, and an X-ABLabel for it in a shared group when its label is free text."""
+    if not _is_free_label(label):
+        return [(target, line)]
+    return [(target, _GROUP + line), ("", f"{_GROUP}X-ABLabel:{escape(label)}")]
+
+
+def _events(contact: Contact) -> list[str]:
+    query = (
+        Event.select(Event.name, Event.kind, Event.start_date)
+        .join(EventAttendance)
+        .where(EventAttendance.contact == contact)
+        .order_by(Event.start_date, Event.name)
+        .tuples()
+    )
+    return [
+        "X-NETDESK-EVENT:" + ";".join((escape(n), kind, d.isoformat() if d else ""))
+        for n, kind, d in query
+    ]
 
 
 # What a card handed to someone else leaves out: private notes, tags and dates,
@@ -86,6 +147,10 @@ PRIVATE_PROPERTIES = (
     "X-NETDESK-SPECIALTY",
     "X-NETDESK-CREDENTIALS",
     "X-NETDESK-NPI",
+    "X-NETDESK-ROLE",
+    "X-NETDESK-EVENT",
+    "X-NETDESK-STAY-IN-TOUCH",
+    "REV",
     "PHOTO",
 )
 
@@ -95,11 +160,33 @@ def contact_vcard(
 ) -> str:
     """One contact as vCard text (CRLF line endings).
 
-    ``shareable`` leaves out :data:`PRIVATE_PROPERTIES` (for "my card"); ``leave_out``
-    names further properties to drop (to make a QR code smaller).
+    ``shareable`` leaves out :data:`PRIVATE_PROPERTIES` and every property kept from
+    imported cards (for "my card"); ``leave_out`` names further properties to drop (to
+    make a QR code smaller).
     """
+
     if version not in VERSIONS:
         raise InputError(f"vCard version must be one of {', '.join(VERSIONS)}.")
+    kept_lines, params = contact_extras(contact.id) if not shareable else ([], {})
+    lines = _modelled_lines(contact, version)
+    lines = [with_params(line, params.get(target, "")) for target, line in lines]
+    lines = _number_groups(lines, kept_lines) + kept_lines
+    if contact.updated_at:
+        lines.append(f"REV:{contact.updated_at:%Y%m%dT%H%M%SZ}")
+    lines.append("END:VCARD")
+    dropped = (PRIVATE_PROPERTIES if shareable else ()) + tuple(leave_out)
+    if dropped:
+        lines = [line for line in lines if _property_name(line) not in dropped]
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def _property_name(line: str) -> str:
+    """NAME of ``[group.]NAME[;params]:value``."""
+    return re.split("[;:]", line, maxsplit=1)[0].rpartition(".")[2].upper()
+
+
+def _modelled_lines(contact: Contact, version: str) -> list[tuple[str, str]]:
+    """(target, line) for everything netdesk models; targets key kept parameters."""
     name = contact.display_name or contact.name
     if contact.credentials:
         name = f"{name}, {contact.credentials}" if name else contact.credentials
@@ -113,13 +200,14 @@ def contact_vcard(
             contact.suffix,
         )
     )
-    lines = ["BEGIN:VCARD", f"VERSION:{version}", f"N:{n}", f"FN:{escape(name)}"]
+    lines = [("", "BEGIN:VCARD"), ("", f"VERSION:{version}"), ("N", f"N:{n}")]
+    lines.append(("FN", f"FN:{escape(name)}"))
     org = contact.organization.name if contact.organization_id else ""
     if org or contact.department:
         departments = [escape(contact.department)] if contact.department else []
-        lines.append("ORG:" + ";".join([escape(org), *departments]))
+        lines.append(("ORG", "ORG:" + ";".join([escape(org), *departments])))
     if contact.kind == "org":  # 3.0 has no KIND; Apple's property is what readers know
-        lines.append("KIND:org" if version == "4.0" else "X-ABShowAs:COMPANY")
+        lines.append(("", "KIND:org" if version == "4.0" else "X-ABShowAs:COMPANY"))
     for prop, value in (
         ("TITLE", contact.title),
         ("ROLE", contact.role),
@@ -128,26 +216,37 @@ def contact_vcard(
         ("X-NETDESK-SPECIALTY", contact.specialty),
         ("X-NETDESK-CREDENTIALS", contact.credentials),
         ("X-NETDESK-NPI", contact.npi),
+        ("X-NETDESK-ROLE", contact.role),
     ):
         if value:
-            lines.append(f"{prop}:{escape(value)}")
+            lines.append((prop, f"{prop}:{escape(value)}"))
+    if contact.stay_in_touch_days:
+        lines.append(("", f"X-NETDESK-STAY-IN-TOUCH:{contact.stay_in_touch_days}"))
+    lines += [("", line) for line in _events(contact)]
     for m in contact.methods.order_by(ContactMethod.id):
+        target = method_target(m.kind, m.normalized)
         if m.kind == "email":
-            lines.append(f"EMAIL{_types(m.label, version, m.preferred)}:{escape(m.value)}")
+            line = f"EMAIL{_types(m.label, version, m.preferred)}:{escape(m.value)}"
         elif m.kind == "phone":
-            lines.append(f"TEL{_types(m.label, version, m.preferred)}:{escape(m.value)}")
+            line = f"TEL{_types(m.label, version, m.preferred)}:{escape(m.value)}"
         elif m.kind == "url":
-            lines.append(f"URL{_types(m.label, version, False)}:{m.value}")
+            line = f"URL{_types(m.label, version, False)}:{m.value}"
         elif m.kind == "social":
             network = m.label.lower() if m.label.lower() in _SOCIAL_TYPES else m.label
             kind = f";TYPE={network}" if network else ""
-            lines.append(f"X-SOCIALPROFILE{kind}:{m.value}")
+            line = f"X-SOCIALPROFILE{kind}:{m.value}"
         elif m.kind == "impp":
             service = f";X-SERVICE-TYPE={escape(m.label)}" if m.label else ""
-            lines.append(f"IMPP{service}:{m.value}")
+            line = f"IMPP{service}:{m.value}"
+        else:
+            continue
+        lines += _labelled(target, line, m.label if m.kind in ("email", "phone", "url") else "")
     for a in contact.addresses.order_by(Address.id):
         parts = (a.po_box, a.extended, a.street, a.locality, a.region, a.postal_code, a.country)
-        lines.append(f"ADR{_types(a.label, version, False)}:" + ";".join(escape(p) for p in parts))
+        key = (a.street, a.locality, a.region, a.postal_code, a.country, a.po_box, a.extended)
+        target = address_target(p.casefold().strip() for p in key)
+        line = f"ADR{_types(a.label, version, False)}:" + ";".join(escape(p) for p in parts)
+        lines += _labelled(target, line, a.label)
     tags = [
         t
         for (t,) in Tag.select(Tag.name)
@@ -157,33 +256,29 @@ def contact_vcard(
         .tuples()
     ]
     if tags:
-        lines.append("CATEGORIES:" + ",".join(escape(t) for t in tags))
+        lines.append(("CATEGORIES", "CATEGORIES:" + ",".join(escape(t) for t in tags)))
     if contact.birthday:
-        lines.append(f"BDAY:{_date(contact.birthday, version)}")
+        lines.append(("BDAY", f"BDAY:{_date(contact.birthday, version)}"))
     if contact.anniversary:
-        lines.append(
-            f"ANNIVERSARY:{_date(contact.anniversary, version)}"
-            if version == "4.0"
-            else f"X-ANNIVERSARY:{_date(contact.anniversary, version)}"
-        )
+        prop = "ANNIVERSARY" if version == "4.0" else "X-ANNIVERSARY"
+        lines.append((prop, f"{prop}:{_date(contact.anniversary, version)}"))
     if contact.photo:
         data = base64.b64encode(bytes(contact.photo)).decode("ascii")
         mime = "png" if bytes(contact.photo).startswith(b"\x89PNG") else "jpeg"
         if version == "4.0":
-            lines.append(f"PHOTO:data:image/{mime};base64,{data}")
+            lines.append(("PHOTO", f"PHOTO:data:image/{mime};base64,{data}"))
         else:
-            lines.append(f"PHOTO;ENCODING=b;TYPE={mime.upper()}:{data}")
+            lines.append(("PHOTO", f"PHOTO;ENCODING=b;TYPE={mime.upper()}:{data}"))
     elif contact.photo_url:
         lines.append(
-            f"PHOTO;VALUE=uri:{contact.photo_url}"
-            if version == "3.0"
-            else f"PHOTO:{contact.photo_url}"
+            (
+                "PHOTO",
+                f"PHOTO;VALUE=uri:{contact.photo_url}"
+                if version == "3.0"
+                else f"PHOTO:{contact.photo_url}",
+            )
         )
-    lines.append("END:VCARD")
-    dropped = (PRIVATE_PROPERTIES if shareable else ()) + tuple(leave_out)
-    if dropped:
-        lines = [line for line in lines if re.split("[;:]", line, maxsplit=1)[0] not in dropped]
-    return "".join(fold(line) + "\r\n" for line in lines)
+    return lines
 
 
 def contacts_to_export(tag: str = "") -> Iterator[Contact]:

@@ -1,10 +1,12 @@
-"""Calendar sync: follow-ups pushed to CalDAV, Microsoft Graph and Google Calendar.
+"""Sync with servers the user configured: follow-ups to calendars, contacts with address books.
 
-This package owns the one sync engine (``engine``), the providers behind it
-(``caldav_provider``, ``graph``, ``google``), sign-in and keyring token caches
-(``tokens``), the account settings (``accounts``) and the IANA -> Windows zone
-names Graph needs (``windows_zones``). It may import ``netdesk.models`` and other
-``netdesk.services`` modules (follow-ups, ics, privacy, progress), never Qt; the
-provider client libraries (caldav, msal, google-api-python-client) are imported
-only when that provider is used, so start-up does not pay for them.
+Owns the one calendar sync engine (``engine``) and its providers (``caldav_provider``,
+``graph``, ``google``) with sign-in and keyring token caches (``tokens``), account settings
+(``accounts``) and IANA -> Windows zone names (``windows_zones``); the DAV client layer on
+the ``caldav`` package's DAVClient (``dav``: discovery, sync-collection, multiget,
+conditional PUT and DELETE, errors a user can act on), shared by CalDAV and CardDAV; and
+two-way CardDAV contact sync (``carddav``, with ``card_merge`` for hashes and the
+three-way merge of one card). May import every other service package and netdesk.models,
+never Qt; client libraries load only when their provider is used. Nothing here runs unless
+the user configured a server.
 """

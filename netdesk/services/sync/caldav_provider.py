@@ -38,32 +38,10 @@ def check_url(url: str) -> str:
 
 
 def translate(exc: Exception, url: str, user: str) -> UserError:
-    """A network or DAV failure as a message that says what to do."""
-    import niquests.exceptions as net
-    from caldav.lib import error as dav
+    """A network or DAV failure as a message that says what to do (the DAV layer's words)."""
+    from netdesk.services.sync.dav import translate_error
 
-    host = urlsplit(url).netloc or url
-    if isinstance(exc, dav.AuthorizationError):
-        return UserError(
-            f"The CalDAV server {host} refused user {user!r} (HTTP 401/403): check the user "
-            "name and password (an app password if your provider uses two-factor sign-in)."
-        )
-    if isinstance(exc, net.SSLError):
-        return UserError(
-            f"The secure connection to {host} failed (TLS certificate not trusted or "
-            f"invalid: {str(exc)[:160]}). Check the URL, or ask your administrator."
-        )
-    if isinstance(exc, net.Timeout):
-        return UserError(f"The CalDAV server {host} did not answer in time. Try again later.")
-    if isinstance(exc, net.ConnectionError):
-        return UserError(
-            f"Cannot reach the CalDAV server at {url}: check the address and your network."
-        )
-    if isinstance(exc, dav.NotFoundError):
-        return UserError(f"Nothing found at {url} (HTTP 404): check the CalDAV URL.")
-    if isinstance(exc, dav.DAVError):
-        return UserError(f"The CalDAV server {host} answered with an error: {str(exc)[:200]}.")
-    return UserError(f"CalDAV problem with {host}: {type(exc).__name__}: {str(exc)[:200]}.")
+    return translate_error(exc, url, user, "CalDAV")
 
 
 def _name(cal) -> str:

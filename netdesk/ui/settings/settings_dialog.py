@@ -128,6 +128,9 @@ class SettingsDialog(QDialog):
 
         self.calendars = CalendarsPanel(window)
         layout.addWidget(self.calendars)
+        contacts = QPushButton("C&ontacts sync (CardDAV)…")
+        contacts.clicked.connect(self.open_contacts_sync)
+        layout.addWidget(contacts)
 
         box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -178,6 +181,11 @@ class SettingsDialog(QDialog):
             show_error(self, exc)
             return
         self.accept()
+
+    def open_contacts_sync(self) -> None:
+        from netdesk.ui.sync.contacts_sync_dialog import open_contacts_sync
+
+        open_contacts_sync(self.window_)
 
     # CalDAV -------------------------------------------------------------------
     def _credentials(self) -> tuple[str, str, str, str]:
