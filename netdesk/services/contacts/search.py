@@ -256,7 +256,7 @@ def _page_ids(f: ContactFilter, limit: int, offset: int, after: tuple | None, *,
 
 
 # A dense search walks at most this many entries of the name index for a page.
-WALK_BUDGET = 20_000
+WALK_BUDGET = 100_000
 
 
 def _bounded_walk(f: ContactFilter, limit: int, after: tuple | None) -> list[int] | None:
