@@ -133,7 +133,7 @@ def main() -> None:
 
     import vobject
 
-    logging.getLogger("vobject").setLevel(logging.CRITICAL)  # the broken cards are on purpose
+    logging.getLogger("vobject.base").setLevel(logging.CRITICAL)  # broken cards on purpose
 
     from netdesk.models import Contact, close_database, open_database
     from netdesk.services.importing.importer import commit_plan, plan_import
