@@ -129,7 +129,11 @@ def main() -> None:
         f"database: {existing:,} contacts"
     )
 
+    import logging
+
     import vobject
+
+    logging.getLogger("vobject.base").setLevel(logging.CRITICAL)  # broken cards on purpose
 
     from netdesk.models import Contact, close_database, open_database
     from netdesk.services.importing.importer import commit_plan, plan_import

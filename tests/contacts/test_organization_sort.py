@@ -77,3 +77,18 @@ def test_the_upgrade_fills_the_copy(tmp_path, fixtures):
         copies_match_the_organizations()
     finally:
         close_database()
+
+
+def test_an_import_writes_the_copy_as_the_organization_is_stored(staff, tmp_path):
+    from netdesk.services.importing.importer import commit_plan, plan_import
+
+    cards = tmp_path / "cards.vcf"
+    cards.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Okafor;Ben;;;\r\nFN:Ben Okafor\r\nORG:MERCY\r\n"
+        "END:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nN:Lee;Cara;;;\r\nFN:Cara Lee\r\n"
+        "ORG:Brand New Clinic\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    commit_plan(plan_import([cards]))
+    copies_match_the_organizations()  # "mercy" as stored, not the card's "MERCY"
+    assert Contact.get(Contact.family_name == "Okafor").organization_sort == "mercy"

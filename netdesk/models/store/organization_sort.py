@@ -17,8 +17,10 @@ SCHEMA = [
     # The last-contact order pages by key too, on a NULL-free expression ('' = never).
     "CREATE INDEX IF NOT EXISTS contact_last_contact_sort "
     "ON contact(coalesce(last_interaction_at, ''), sort_key)",
+    # A writer that already wrote the name (the importer, in bulk) costs no UPDATE.
     "CREATE TRIGGER IF NOT EXISTS contact_org_sort_ai AFTER INSERT ON contact "
-    "WHEN new.organization_id IS NOT NULL BEGIN "
+    "WHEN new.organization_id IS NOT NULL AND new.organization_sort IS NOT "
+    f"{_NAME_OF.format(id='new.organization_id')} COLLATE BINARY BEGIN "
     f"UPDATE contact SET organization_sort = {_NAME_OF.format(id='new.organization_id')} "
     "WHERE id = new.id; END",
     "CREATE TRIGGER IF NOT EXISTS contact_org_sort_au AFTER UPDATE OF organization_id ON contact "

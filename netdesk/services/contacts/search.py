@@ -232,12 +232,7 @@ def contact_page(
     if index_matches is None:
         index_matches = plan_matches(f)
     walk = index_matches is not None and index_matches > DENSE_MATCHES
-    if walk and offset == 0:  # (the walk plan only ever pages by key)
-        found = _bounded_walk(f, limit, after)
-        # None: the matches cluster further down (a family name); sort them instead
-        ids = found if found is not None else _page_ids(f, limit, 0, after, walk=False)
-    else:
-        ids = _page_ids(f, limit, offset, after, walk=walk)
+    ids = _page_ids(f, limit, offset, after, walk=walk)
     return (
         Contact.select(*columns)
         .join(Organization, JOIN.LEFT_OUTER, on=(Contact.organization == Organization.id))
@@ -256,30 +251,6 @@ def _page_ids(f: ContactFilter, limit: int, offset: int, after: tuple | None, *,
             return ids.where((key < Tuple(*after)) & (columns[0] <= after[0]))
         return ids.where((key > Tuple(*after)) & (columns[0] >= after[0]))
     return ids.offset(offset)
-
-
-# A dense search walks at most this many entries of the name index for a page.
-WALK_BUDGET = 20_000
-
-
-def _bounded_walk(f: ContactFilter, limit: int, after: tuple | None) -> list[int] | None:
-    """The page's ids by walking the name index at most WALK_BUDGET entries; None if short.
-
-    Dense matches spread over the alphabet (an organisation, a given name) fill a
-    page within a few thousand entries; matches that cluster in one stretch of the
-    name order (25,000 Álvarez at a million contacts) would make the walk read
-    most of the index, and sorting them is cheaper.
-    """
-    key = Tuple(Contact.sort_key, Contact.id)
-    rest = Contact.select(Contact.sort_key, Contact.id)
-    if after is not None:
-        rest = rest.where(key < Tuple(*after) if f.descending else key > Tuple(*after))
-    bound = rest.order_by(*_order(f)).offset(WALK_BUDGET - 1).limit(1).tuples().first()
-    ids = _page_ids(f, limit, 0, after, walk=True)
-    if bound is not None:
-        ids = ids.where(key >= Tuple(*bound) if f.descending else key <= Tuple(*bound))
-    found = [row[0] for row in ids.tuples()]
-    return found if len(found) == limit or bound is None else None
 
 
 def plan_matches(f: ContactFilter) -> int | None:
