@@ -43,15 +43,19 @@ class UserClock:
     def today(self) -> date:
         return datetime.now(self.zone).date()
 
-    def date_of(self, stamp: datetime | str) -> date:
-        """The day the user sees for a stored timestamp; a dated entry keeps its date."""
+    def wall_of(self, stamp: datetime | str) -> datetime:
+        """A stored timestamp as the user's (naive) wall-clock time; a dated entry stays."""
         if isinstance(stamp, str):
             stamp = datetime.fromisoformat(stamp)
         if stamp.tzinfo is None and is_dated(stamp):
-            return stamp.date()
+            return stamp
         if stamp.tzinfo is None:
             stamp = stamp.replace(tzinfo=UTC)
-        return stamp.astimezone(self.zone).date()
+        return stamp.astimezone(self.zone).replace(tzinfo=None)
+
+    def date_of(self, stamp: datetime | str) -> date:
+        """The day the user sees for a stored timestamp; a dated entry keeps its date."""
+        return self.wall_of(stamp).date()
 
     def stamp_at(self, day: date, wall: time = time()) -> datetime:
         """The stored (naive UTC) form of ``wall`` o'clock on ``day`` in the user's zone."""

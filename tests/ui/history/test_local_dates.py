@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from netdesk.models import Interaction
+from netdesk.services.calendar.followups import create_followup
 from netdesk.services.contacts.records import create_contact
 from netdesk.ui.history.dialogs import EntryDialog
 from netdesk.ui.history.events_view import OptionalDate
@@ -26,6 +27,7 @@ def test_quick_log_proposes_and_shows_the_users_day(window, qtbot, user_wall_clo
     user_wall_clock(zone, wall)
     today = wall.date()
     ana = create_contact(name="Ana Silva")
+    create_followup(ana, today + timedelta(days=1), "Coffee at AHA")
     timeline = TimelineWidget(window)
     qtbot.addWidget(timeline)
     timeline.set_contact(ana.id)
@@ -33,21 +35,26 @@ def test_quick_log_proposes_and_shows_the_users_day(window, qtbot, user_wall_clo
 
     qtbot.keyClicks(timeline.quick_summary, "Sent the sepsis deck")
     qtbot.keyClick(timeline.quick_summary, Qt.Key.Key_Return)
-    assert timeline.tree.topLevelItem(0).text(0) == today.isoformat()
+    assert shown(timeline)[:2] == [
+        (str(today + timedelta(days=1)), "Coffee at AHA"),  # tomorrow's plan stays on top
+        (str(today), "Sent the sepsis deck"),
+    ]
     assert "last in touch today" in timeline.header.text()
 
     timeline.quick_date.setDate(today - timedelta(days=1))  # an earlier day, picked
     qtbot.keyClicks(timeline.quick_summary, "Coffee")
     qtbot.keyClick(timeline.quick_summary, Qt.Key.Key_Return)
-    dates = {
-        timeline.tree.topLevelItem(i).text(2): timeline.tree.topLevelItem(i).text(0)
-        for i in range(2)
-    }
-    assert dates == {
-        "Sent the sepsis deck": today.isoformat(),
-        "Coffee": (today - timedelta(days=1)).isoformat(),
-    }
+    assert shown(timeline)[1:] == [
+        (str(today), "Sent the sepsis deck"),
+        (str(today - timedelta(days=1)), "Coffee"),
+    ]
     assert Interaction.select().count() == 2
+
+
+def shown(timeline) -> list[tuple[str, str]]:
+    """(date shown, title) of each timeline row, top to bottom."""
+    items = [timeline.tree.topLevelItem(i) for i in range(timeline.tree.topLevelItemCount())]
+    return [(item.text(0), item.text(2)) for item in items]
 
 
 @pytest.mark.parametrize(("zone", "wall"), AWAY_FROM_UTC)
