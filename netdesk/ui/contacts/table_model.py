@@ -6,7 +6,6 @@ costs only what the user has scrolled through. The total comes from a COUNT quer
 """
 
 from dataclasses import replace
-from datetime import date
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -14,6 +13,7 @@ from PySide6.QtGui import QColor, QFont
 
 from netdesk.models import Contact, Organization, database
 from netdesk.models.contact import NAME_FIELDS, ORG_MARKER, format_name
+from netdesk.services.clock import UserClock, user_clock
 from netdesk.services.contacts.search import ContactFilter, contact_page, count_for_list
 
 PAGE_SIZE = 200
@@ -65,12 +65,12 @@ def _row(values: tuple) -> Row:
     return Row(cid, name, org or "", role, last or "", title, bool(archived), sort_key)
 
 
-def format_last_contact(stored: str) -> str:
-    """ "2026-01-03 10:00:00" -> "03 Jan 2026"; "never" when there is none."""
+def format_last_contact(stored: str, clock: UserClock) -> str:
+    """ "2026-01-03 10:00:00" (UTC) -> "03 Jan 2026" (the user's day); "never" when none."""
     if not stored:
         return "never"
     try:
-        return date.fromisoformat(stored[:10]).strftime("%d %b %Y")
+        return clock.date_of(stored).strftime("%d %b %Y")
     except ValueError:
         return stored
 
@@ -86,6 +86,7 @@ class ContactTableModel(QAbstractTableModel):
         self._exact = True
         self._index_matches: int | None = None
         self._positions: dict[int, int] = {}
+        self._clock = UserClock(None)  # the user's zone, read on each reload
 
     # the query ------------------------------------------------------------
     @property
@@ -99,6 +100,7 @@ class ContactTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
+        self._clock = user_clock()
         self._rows = []
         self._positions: dict[int, int] = {}  # contact id -> row, filled as rows are looked up
         counted = count_for_list(self._filter, SEARCH_COUNT_CAP)
@@ -192,7 +194,7 @@ class ContactTableModel(QAbstractTableModel):
                 return row.organization
             if column == 2:
                 return row.role.title() if row.role != "it" else "IT"
-            return format_last_contact(row.last_contact)
+            return format_last_contact(row.last_contact, self._clock)
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [row.name, row.title, row.organization]
             return "\n".join(p for p in parts if p) + ("\n(archived)" if row.archived else "")

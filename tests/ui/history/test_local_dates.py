@@ -76,3 +76,16 @@ def test_today_page_heading_is_the_users_day(window, user_wall_clock, zone, wall
     page = window.page("today")
     page.refresh()
     assert page.heading.text().startswith(wall.strftime("%A %d %B"))
+
+
+@pytest.mark.parametrize(("zone", "wall"), AWAY_FROM_UTC)
+def test_contact_list_last_contact_is_the_users_day(db, qapp, user_wall_clock, zone, wall):
+    from netdesk.services.history.interactions import log_interaction
+    from netdesk.ui.contacts.table_model import ContactTableModel
+
+    user_wall_clock(zone, wall)
+    ana = create_contact(name="Ana Silva")
+    log_interaction(ana, channel="call", summary="Evening call")  # now
+    model = ContactTableModel()
+    model.reload()
+    assert model.data(model.index(0, 3)) == f"{wall:%d %b %Y}"
