@@ -172,3 +172,36 @@ def carddav_book(radicale, request):
     response = client.request(url, "MKCOL", body, {"Content-Type": "application/xml"})
     assert response.status == 201, response.status
     return url
+
+
+@pytest.fixture
+def user_wall_clock():
+    """Stop the clock at a wall-clock time in a user's zone (TZ set, ``time.tzset()``).
+
+    ``user_wall_clock("America/Los_Angeles", datetime(2026, 12, 1, 17, 0))`` is 01:00 UTC
+    on 2 December: "today" for the user is still the 1st. Returns the aware instant.
+    """
+    import time
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    before = os.environ.get("TZ")
+    travellers = []
+
+    def stop_at(zone: str, wall):
+        os.environ["TZ"] = zone
+        time.tzset()
+        instant = wall.replace(tzinfo=ZoneInfo(zone))
+        travellers.append(time_machine.travel(instant, tick=False))
+        travellers[-1].start()
+        return instant
+
+    yield stop_at
+    for traveller in reversed(travellers):
+        traveller.stop()
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()

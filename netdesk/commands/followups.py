@@ -2,12 +2,13 @@
 
 import argparse
 import sys
-from datetime import date, time
+from datetime import time
 from pathlib import Path
 
 from netdesk.commands.common import parse_date, print_json
 from netdesk.errors import InputError
 from netdesk.models import STATUSES, FollowUp, utcnow
+from netdesk.services.clock import local_today
 from netdesk.services.contacts.records import get_contact
 
 
@@ -165,7 +166,7 @@ def snooze(args) -> int:
 def run_rules(args) -> int:
     from netdesk.services.calendar.followups import run_rules as apply_rules
 
-    run = apply_rules(date.today())
+    run = apply_rules(local_today())
     print(
         f"{run.total} follow-ups planned: {run.after_event} after events, "
         f"{run.cadence} stay-in-touch, {run.milestone} congratulations."

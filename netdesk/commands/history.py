@@ -1,11 +1,12 @@
 """``netdesk log``, ``history``, ``milestone``, ``relate``, ``today`` and ``events``."""
 
-from datetime import date, time
+from datetime import date
 
 from netdesk.commands.common import parse_date, print_json
 from netdesk.models import CHANNELS, MILESTONE_KINDS
 from netdesk.services.calendar.followups import add_milestone
 from netdesk.services.calendar.today import SECTION_TITLES, SECTIONS, build_today
+from netdesk.services.clock import is_dated, user_clock
 from netdesk.services.contacts.records import get_contact
 from netdesk.services.history.events import get_event, list_events
 from netdesk.services.history.interactions import (
@@ -89,9 +90,11 @@ def history_command(args) -> int:
         return 0
     for view in relationships_for(contact.id):
         print(f"{contact.name} is {view.label} {view.other_name} (#{view.other_id})")
+    clock = user_clock()  # the text shows the user's time; JSON keeps the stored UTC
     for e in entries:
-        timed = e.when.time() != time()
-        when = e.when.strftime("%Y-%m-%d %H:%M") if timed else e.when.date().isoformat()
+        timed = not is_dated(e.when)
+        wall = clock.wall_of(e.when)
+        when = wall.strftime("%Y-%m-%d %H:%M") if timed else wall.date().isoformat()
         detail = f"  [{e.detail}]" if e.detail else ""
         print(f"{when}\t{e.kind}\t{e.title}{detail}")
     return 0

@@ -22,6 +22,7 @@ LAYERS = (
         "netdesk.services.progress",
         "netdesk.services.lookup",
         "netdesk.services.limits",
+        "netdesk.services.clock",
     ),
     ("netdesk.services.data",),
     ("netdesk.services.contacts",),

@@ -57,6 +57,7 @@ def test_after_event_slot_in_user_zone(db):
 
 def test_run_rules_is_idempotent_and_covers_every_rule(db):
     set_setting("followups.slot", "09:00-09:15")
+    set_setting("timezone", "America/New_York")  # the days below are the user's days there
     met = create_contact(name="Ben Okafor")
     event = Event.create(name="HIMSS", start_date=date(2026, 11, 20), end_date=date(2026, 11, 23))
     EventAttendance.create(contact=met, event=event)

@@ -98,3 +98,22 @@ def test_log_at_an_event(db_path, capsys):
     assert "No event with id 99" in capsys.readouterr().err
     assert run(db_path, "events") == 0
     assert "AHA 2026\tconference\t0 met, 0 followed up, 0 waiting" in capsys.readouterr().out
+
+
+def test_cli_history_and_today_show_the_users_time(db_path, capsys, user_wall_clock):
+    """17:00 in Los Angeles is 01:00 UTC the next day; the user reads 17:00 on the 1st."""
+    user_wall_clock("America/Los_Angeles", datetime(2026, 12, 1, 17, 0))
+    assert run(db_path, "add", "--name", "Ana Silva") == 0
+    assert log(db_path, "1", "call", "Evening call") == 0
+    assert log(db_path, "1", "coffee", "Coffee at AHA", "--date", "2026-11-08") == 0
+    capsys.readouterr()
+    assert run(db_path, "history", "1") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "2026-12-01 17:00\tinteraction\tEvening call  [call]",
+        "2026-11-08\tinteraction\tCoffee at AHA  [coffee]",
+    ]
+    assert run(db_path, "history", "1", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["timeline"][0]["when"] == "2026-12-02T01:00:00"
+    assert run(db_path, "today", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["today"] == "2026-12-01"

@@ -24,24 +24,12 @@ from netdesk.models import (
     get_setting,
     utcnow,
 )
+from netdesk.services.clock import local_date, local_today, user_clock, user_timezone
 from netdesk.services.contacts.records import MAX_NOTES_CHARS, clean_text
 from netdesk.services.history.interactions import log_interaction, log_milestone
 from netdesk.services.lookup import get_or_not_found
 
 OPEN_STATUSES = ("open", "snoozed")
-
-
-def user_timezone() -> str:
-    """The user's IANA zone: the setting if made, else the system's."""
-    zone = get_setting("timezone")
-    if zone:
-        return zone
-    try:
-        from tzlocal import get_localzone_name
-
-        return get_localzone_name() or "UTC"
-    except Exception:  # no zone configured on this machine
-        return "UTC"
 
 
 def check_timezone(name: str) -> str:
@@ -146,7 +134,7 @@ def complete_followup(
             followup=followup,
         )
         before = FollowUp.select(fn.MAX(FollowUp.id)).scalar() or 0
-        made = schedule_cadence(Contact.get_by_id(followup.contact_id), utcnow().date())
+        made = schedule_cadence(Contact.get_by_id(followup.contact_id), local_today())
         followup.next_cadence = made if made is not None and made.id > before else None
     return followup
 
@@ -227,7 +215,7 @@ def schedule_after_event(
 ) -> list[FollowUp]:
     """One follow-up per contact met at ``event``, ``business_days`` after it ended."""
     event = event if isinstance(event, Event) else Event.get_by_id(event)
-    base = event.end_date or event.start_date or utcnow().date()
+    base = event.end_date or event.start_date or local_today()
     due = add_business_days(base, business_days)
     if isinstance(slot, time):
         slot = Slot(slot, 15)
@@ -278,9 +266,7 @@ def schedule_cadence(contact: Contact, today: date) -> FollowUp | None:
     if pending is not None:
         return pending
     last = contact.last_interaction_at or contact.created_at
-    if isinstance(last, str):
-        last = datetime.fromisoformat(last)
-    base = last.date()
+    base = local_date(last)
     due = max(base + timedelta(days=days), today)
     return create_followup(
         contact,
@@ -294,13 +280,10 @@ def schedule_cadence(contact: Contact, today: date) -> FollowUp | None:
 
 def schedule_milestone(milestone: Interaction, today: date) -> FollowUp:
     """ "Congratulate" for a milestone (promotion, award, ...), due on the day or today."""
-    when = milestone.occurred_at
-    if isinstance(when, str):
-        when = datetime.fromisoformat(when)
     what = milestone.summary or milestone.milestone_kind or "milestone"
     return create_followup(
         milestone.contact_id,
-        max(when.date(), today),
+        max(local_date(milestone.occurred_at), today),
         f"Congratulate on {what}",
         origin="milestone",
         origin_key=f"milestone:{milestone.id}",
@@ -328,7 +311,7 @@ def add_milestone(
         if congratulate:
             followup = create_followup(
                 row.contact,
-                due or utcnow().date(),
+                due or local_today(),
                 f"Congratulate {row.contact.name}: {row.summary}",
                 origin="milestone",
                 origin_key=f"milestone:{row.id}",
@@ -360,6 +343,8 @@ def run_rules(today: date, lookback_days: int = 14) -> RuleRun:
     before = FollowUp.select().count()
     days, slot = after_event_settings()
     since = today - timedelta(days=lookback_days)
+    # The user's day ``since`` starts at this UTC instant; dated entries are stored at 00:00.
+    first_stamp = min(user_clock().stamp_at(since), datetime.combine(since, time.min))
     with database.atomic():
         events = Event.select().where(
             fn.COALESCE(Event.end_date, Event.start_date).between(since, today)
@@ -390,8 +375,7 @@ def run_rules(today: date, lookback_days: int = 14) -> RuleRun:
 
         mark = FollowUp.select().count()
         milestones = Interaction.select().where(
-            (Interaction.kind == "milestone")
-            & (Interaction.occurred_at >= datetime.combine(since, time.min))
+            (Interaction.kind == "milestone") & (Interaction.occurred_at >= first_stamp)
         )
         for milestone in milestones:
             schedule_milestone(milestone, today)
@@ -428,7 +412,7 @@ def followup_query(
     today: date | None = None,
 ):
     """Follow-ups with their contacts, filtered and sorted in SQL (the view pages through it)."""
-    today = today or date.today()
+    today = today or local_today()
     query = FollowUp.select(FollowUp, Contact).join(Contact)
     statuses = STATUS_FILTERS.get(status, OPEN_STATUSES)
     if statuses:

@@ -25,6 +25,7 @@ from netdesk.models import (
     utcnow,
 )
 from netdesk.models.importing import files_label
+from netdesk.services.clock import UserClock, user_clock
 
 SECTION_LIMIT = 50
 UPCOMING_DAYS = 7
@@ -229,7 +230,7 @@ def _lapsed(now: datetime, limit: int) -> tuple[list[TodayItem], int]:
     return items, min(len(rows), cap)
 
 
-def _milestones(now: datetime, limit: int) -> tuple[list[TodayItem], int]:
+def _milestones(now: datetime, limit: int, clock: UserClock) -> tuple[list[TodayItem], int]:
     """Milestones of the last 30 days nobody has reacted to yet."""
     i, c, fu = _t(Interaction), _t(Contact), _t(FollowUp)
     base = f"""
@@ -248,13 +249,13 @@ def _milestones(now: datetime, limit: int) -> tuple[list[TodayItem], int]:
     )
     items = []
     for iid, cid, summary, kind, when in rows:
-        when = _parse_dt(when)
-        detail = f"{kind} · {when.strftime('%d %b %Y')}" if kind else when.strftime("%d %b %Y")
+        day = clock.date_of(when).strftime("%d %b %Y")
+        detail = f"{kind} · {day}" if kind else day
         items.append(TodayItem("milestones", cid, summary or kind, detail, interaction_id=iid))
     return items, total
 
 
-def _imports(now: datetime, limit: int) -> tuple[list[TodayItem], int]:
+def _imports(now: datetime, limit: int, clock: UserClock) -> tuple[list[TodayItem], int]:
     """People created by an import in the last 30 days and not contacted since."""
     ch, b, c, fu = _t(ImportChange), _t(ImportBatch), _t(Contact), _t(FollowUp)
     base = f"""
@@ -275,7 +276,7 @@ def _imports(now: datetime, limit: int) -> tuple[list[TodayItem], int]:
     items = []
     for cid, files, source, when in rows:
         origin = files_label(files, source or "an import")
-        detail = f"imported from {origin} on {_parse_dt(when).strftime('%d %b')}"
+        detail = f"imported from {origin} on {clock.date_of(when):%d %b}"
         items.append(TodayItem("imports", cid, "Follow up after the import", detail))
     return items, total
 
@@ -325,20 +326,21 @@ def _fill_people(items: list[TodayItem]) -> None:
 def build_today(
     today: date | None = None, now: datetime | None = None, limit: int = SECTION_LIMIT
 ) -> Today:
-    """Everything the Today page shows; each section holds at most ``limit`` rows."""
+    """Everything the Today page shows; each section holds at most ``limit`` rows.
+
+    ``today`` is the user's day (``services.clock``), ``now`` the stored UTC instant.
+    """
+    clock = user_clock()
     now = now or utcnow()
-    today = today or now.date()
+    today = today or clock.date_of(now)
     result = Today(today)
     with database.atomic():  # one consistent snapshot
         sections, totals = _followups(today, limit)
         result.sections.update(sections)
         result.totals.update(totals)
-        for name, builder in (
-            ("lapsed", _lapsed),
-            ("milestones", _milestones),
-            ("imports", _imports),
-        ):
-            result.sections[name], result.totals[name] = builder(now, limit)
+        result.sections["lapsed"], result.totals["lapsed"] = _lapsed(now, limit)
+        for name, builder in (("milestones", _milestones), ("imports", _imports)):
+            result.sections[name], result.totals[name] = builder(now, limit, clock)
         if result.totals["lapsed"] >= max(limit, LAPSED_COUNT_CAP):
             result.capped.add("lapsed")
     _fill_people([item for name in SECTIONS for item in result.sections[name]])

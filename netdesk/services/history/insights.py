@@ -4,11 +4,12 @@ Each function is one grouped SQL query; the Insights page charts the results.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from peewee import fn
 
 from netdesk.models import Contact, Event, EventAttendance, FollowUp, Interaction, utcnow
+from netdesk.services.clock import UserClock, local_today, user_clock
 
 UNSPECIFIED = "unspecified"
 
@@ -74,10 +75,12 @@ def _month_start(day: date, back: int) -> date:
 def interactions_per_month(months: int = 12, today: date | None = None) -> list[tuple[str, int]]:
     """("2026-11", n) for the last ``months`` months, oldest first, zeros included.
 
-    One range count per month on the (kind, occurred_at) index: no per-row
-    date formatting over hundreds of thousands of rows.
+    Months are the user's (``services.clock``). One range count per month on the
+    (kind, occurred_at) index: no per-row date formatting over hundreds of thousands
+    of rows.
     """
-    today = today or utcnow().date()
+    clock = user_clock()
+    today = today or clock.today()
     result = []
     for back in range(months - 1, -1, -1):
         start = _month_start(today, back)
@@ -86,8 +89,7 @@ def interactions_per_month(months: int = 12, today: date | None = None) -> list[
             Interaction.select(fn.COUNT(Interaction.id))
             .where(
                 Interaction.kind.in_(("interaction", "resource"))
-                & (Interaction.occurred_at >= datetime.combine(start, datetime.min.time()))
-                & (Interaction.occurred_at < datetime.combine(end, datetime.min.time()))
+                & _between_days(Interaction.occurred_at, start, end, clock)
             )
             .scalar()
         )
@@ -95,8 +97,27 @@ def interactions_per_month(months: int = 12, today: date | None = None) -> list[
     return result
 
 
+def _between_days(column, start: date, end: date, clock: UserClock):
+    """``column`` (a stored UTC timestamp) falls on the user's days ``start`` .. ``end`` - 1.
+
+    Timed entries are compared as UTC instants, dated entries (stored at 00:00) by their
+    date; the outer range keeps the query on the index.
+    """
+    first, stop = clock.stamp_at(start), clock.stamp_at(end)
+    day_first, day_stop = datetime.combine(start, time()), datetime.combine(end, time())
+    dated = fn.substr(column, 12) == "00:00:00"
+    return (
+        (column >= min(first, day_first))
+        & (column < max(stop, day_stop))
+        & (
+            ((column >= first) & (column < stop) & ~dated)
+            | ((column >= day_first) & (column < day_stop) & dated)
+        )
+    )
+
+
 def followup_completion(today: date | None = None) -> Completion:
-    today = today or utcnow().date()
+    today = today or local_today()
     query = (
         FollowUp.select(FollowUp.status, FollowUp.due_date < today, fn.COUNT(FollowUp.id))
         .group_by(FollowUp.status, FollowUp.due_date < today)

@@ -29,6 +29,7 @@ from netdesk.models import (
     utcnow,
 )
 from netdesk.models.importing import files_label
+from netdesk.services.clock import user_clock
 from netdesk.services.contacts.records import MAX_NOTES_CHARS, clean_text, get_contact
 from netdesk.services.lookup import get_or_not_found
 
@@ -421,5 +422,7 @@ def timeline(contact_id: int, kinds: set[str] | list[str] | None = None) -> list
         entries += _followup_entries(contact_id)
     if "import" in kinds:
         entries += _import_entries(contact_id)
-    entries.sort(key=lambda e: (e.when, e.ref), reverse=True)
+    # By the user's wall clock, so timed entries and dated ones (00:00) order by the day shown.
+    wall = user_clock().wall_of
+    entries.sort(key=lambda e: (wall(e.when), e.ref), reverse=True)
     return entries

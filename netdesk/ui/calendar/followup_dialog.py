@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from netdesk.models import FollowUp
 from netdesk.services.calendar.followups import user_timezone
 from netdesk.services.calendar.templates import TEMPLATES
+from netdesk.services.clock import local_today
 from netdesk.services.contacts.search import search_contacts
 from netdesk.services.data.privacy import find_patient_identifiers
 
@@ -83,7 +84,7 @@ class FollowUpDialog(QDialog):
 
         self.date = QDateEdit(calendarPopup=True)
         self.date.setDisplayFormat("ddd d MMM yyyy")
-        due = followup.due_date if followup else date.today()
+        due = followup.due_date if followup else local_today()
         self.date.setDate(QDate(due.year, due.month, due.day))
         form.addRow("&Due:", self.date)
 

@@ -32,6 +32,7 @@ from netdesk.errors import UserError
 from netdesk.models import FollowUp, Interaction, database, utcnow
 from netdesk.services.calendar import followups as svc
 from netdesk.services.calendar.templates import TEMPLATES
+from netdesk.services.clock import local_today
 from netdesk.services.history.interactions import refresh_last_interaction
 from netdesk.ui.common.buttons import ok_cancel_buttons
 from netdesk.ui.common.messages import show_error
@@ -55,12 +56,14 @@ class FollowUpModel(QAbstractTableModel):
         self.sort_key, self.descending = "due", False
         self.rows: list[FollowUp] = []
         self.user_zone = ""
+        self.today = date.min  # the user's today, read once per reload
         self._query = None
         self._more = False
 
     def reload(self) -> None:
         self.beginResetModel()
         self.user_zone = svc.user_timezone()
+        self.today = local_today()
         self._query = svc.followup_query(
             sort=self.sort_key, descending=self.descending, **self.filters
         )
@@ -110,7 +113,7 @@ class FollowUpModel(QAbstractTableModel):
             return ORIGIN_LABELS.get(f.origin, f.origin)
         if role == Qt.ItemDataRole.ToolTipRole and f.note:
             return f.note[:500]
-        overdue = f.status in svc.OPEN_STATUSES and f.due_date < date.today()
+        overdue = f.status in svc.OPEN_STATUSES and f.due_date < self.today
         if role == Qt.ItemDataRole.ForegroundRole and col == 0 and overdue:
             return OVERDUE
         return None
@@ -220,7 +223,7 @@ class DatePickerDialog(QDialog):
         layout = QVBoxLayout(self)
         self.calendar = QCalendarWidget()
         self.calendar.setSelectedDate(QDate(start.year, start.month, start.day))
-        today = date.today()  # Python's clock, like every other "today" in netdesk
+        today = local_today()  # the user's today (services.clock), not Qt's clock
         self.calendar.setMinimumDate(QDate(today.year, today.month, today.day))
         layout.addWidget(self.calendar)
         buttons = ok_cancel_buttons(self)
@@ -454,13 +457,13 @@ class FollowUpsPage(Page):
         self._push("Mark done", lambda f: f.status != "done" and svc.complete_followup(f))
 
     def snooze(self, days: int) -> None:
-        until = date.today() + timedelta(days=days)
+        until = local_today() + timedelta(days=days)
         self._push(f"Snooze until {until:%d %b}", lambda f: svc.snooze_followup(f, until))
 
     def snooze_until(self) -> None:
         if not self.selected_ids():
             return
-        dialog = DatePickerDialog(self, "Snooze until", date.today() + timedelta(days=3))
+        dialog = DatePickerDialog(self, "Snooze until", local_today() + timedelta(days=3))
         if dialog.exec() == QDialog.DialogCode.Accepted:
             until = dialog.chosen()
             self._push(f"Snooze until {until:%d %b}", lambda f: svc.snooze_followup(f, until))
@@ -502,7 +505,7 @@ class FollowUpsPage(Page):
 
         def work(progress):
             progress.step(0, 0, "Planning follow-ups…")
-            return svc.run_rules(date.today())
+            return svc.run_rules(local_today())
 
         def done(run: svc.RuleRun) -> None:
             self.refresh()

@@ -34,6 +34,7 @@ from netdesk.services.calendar.today import (
     snooze_item,
     undo_item,
 )
+from netdesk.services.clock import local_today
 from netdesk.ui.common.buttons import ok_cancel_buttons
 from netdesk.ui.common.page import QUICK_LOG_SHORTCUT, Page, empty_state
 from netdesk.ui.common.undo import run_undoable
@@ -213,7 +214,7 @@ class TodayPage(Page):
         self.refresh()
 
     def snooze(self, item: TodayItem, days: int | None = None, until: date | None = None) -> None:
-        until = until or (self.result.today if self.result else date.today()) + timedelta(
+        until = until or (self.result.today if self.result else local_today()) + timedelta(
             days=days or 1
         )
         run_undoable(
@@ -225,7 +226,7 @@ class TodayPage(Page):
         )
 
     def snooze_pick(self, item: TodayItem) -> None:
-        start = (self.result.today if self.result else date.today()) + timedelta(days=1)
+        start = (self.result.today if self.result else local_today()) + timedelta(days=1)
         dialog = DateDialog(self, start)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.snooze(item, until=dialog.picked())

@@ -9,7 +9,6 @@ announces itself with ``totalChanged``, so typing never waits for it.
 
 from collections import OrderedDict
 from dataclasses import replace
-from datetime import date
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
@@ -17,6 +16,7 @@ from PySide6.QtGui import QColor, QFont
 
 from netdesk.models import Contact, Organization, database
 from netdesk.models.contact import NAME_FIELDS, ORG_MARKER, format_name
+from netdesk.services.clock import UserClock, user_clock
 from netdesk.services.contacts.search import (
     KEYSET_SORTS,
     ContactFilter,
@@ -77,12 +77,12 @@ def _row(values: tuple) -> Row:
     return Row(cid, name, org or "", role, last or "", title, bool(archived), key)
 
 
-def format_last_contact(stored: str) -> str:
-    """ "2026-01-03 10:00:00" -> "03 Jan 2026"; "never" when there is none."""
+def format_last_contact(stored: str, clock: UserClock) -> str:
+    """ "2026-01-03 10:00:00" (UTC) -> "03 Jan 2026" (the user's day); "never" when none."""
     if not stored:
         return "never"
     try:
-        return date.fromisoformat(stored[:10]).strftime("%d %b %Y")
+        return clock.date_of(stored).strftime("%d %b %Y")
     except ValueError:
         return stored
 
@@ -112,6 +112,7 @@ class ContactTableModel(QAbstractTableModel):
         # The count waits until typing pauses: at a million contacts it takes a while.
         self._count_timer = QTimer(self, singleShot=True, interval=COUNT_DELAY_MS)
         self._count_timer.timeout.connect(self.count_total)
+        self._clock = UserClock(None)  # the user's zone, read on each reload
 
     # the query ------------------------------------------------------------
     @property
@@ -125,6 +126,7 @@ class ContactTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
+        self._clock = user_clock()
         self._pages.clear()
         self._edges.clear()
         self._index_matches = plan_matches(self._filter)
@@ -304,7 +306,7 @@ class ContactTableModel(QAbstractTableModel):
                 return row.organization
             if column == 2:
                 return row.role.title() if row.role != "it" else "IT"
-            return format_last_contact(row.last_contact)
+            return format_last_contact(row.last_contact, self._clock)
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [row.name, row.title, row.organization]
             return "\n".join(p for p in parts if p) + ("\n(archived)" if row.archived else "")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.models import CHANNELS, MILESTONE_KINDS, Event, utcnow
+from netdesk.services.clock import local_date, local_today, user_clock
 from netdesk.services.contacts.search import search_contacts
 from netdesk.services.history.interactions import DIRECTIONS, RELATE_KINDS
 from netdesk.ui.common.buttons import ok_cancel_buttons
@@ -39,12 +40,14 @@ def to_qdate(value: date) -> QDate:
 
 
 def when_from_date(day: date, keep: datetime | None = None) -> datetime:
-    """A picked day as a timestamp: now for today, the old time if the day is unchanged."""
-    if keep is not None and keep.date() == day:
+    """A picked day (the user's) as a stored timestamp: now for today, the old time if
+    the day is unchanged, else noon that day in the user's zone."""
+    clock = user_clock()
+    if keep is not None and clock.date_of(keep) == day:
         return keep
-    if day == utcnow().date():
+    if day == clock.today():
         return utcnow()
-    return datetime.combine(day, time(12, 0))
+    return clock.stamp_at(day, time(12, 0))
 
 
 class EntryDialog(QDialog):
@@ -60,7 +63,7 @@ class EntryDialog(QDialog):
         form = QFormLayout()
         self.date = QDateEdit(calendarPopup=True)
         self.date.setDisplayFormat("yyyy-MM-dd")
-        self.date.setDate(to_qdate((self._keep or utcnow()).date()))
+        self.date.setDate(to_qdate(local_date(self._keep) if self._keep else local_today()))
         form.addRow("&Date:", self.date)
         self.choice = QComboBox()
         if kind == "interaction":

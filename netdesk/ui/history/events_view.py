@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from netdesk.models import EVENT_KINDS, utcnow
+from netdesk.models import EVENT_KINDS
+from netdesk.services.clock import local_today
 from netdesk.services.history.events import (
     EventSummary,
     create_event,
@@ -53,7 +54,7 @@ class OptionalDate(QWidget):
         self.enabled = QCheckBox(label)
         self.edit = QDateEdit(calendarPopup=True)
         self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setDate(to_qdate(value or utcnow().date()))
+        self.edit.setDate(to_qdate(value or local_today()))
         self.enabled.setChecked(value is not None)
         self.edit.setEnabled(value is not None)
         self.enabled.toggled.connect(self.edit.setEnabled)

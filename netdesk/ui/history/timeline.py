@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from netdesk.errors import InputError
-from netdesk.models import CHANNELS, Contact, utcnow
+from netdesk.models import CHANNELS, Contact
 from netdesk.services.calendar.followups import add_milestone
+from netdesk.services.clock import local_today, user_clock
 from netdesk.services.history.interactions import (
     TIMELINE_KINDS,
     TimelineEntry,
@@ -211,8 +212,9 @@ class TimelineWidget(QWidget):
         self._show_header(contact)
         kinds = self.selected_kinds()
         self.entries = timeline(contact.id, kinds) if kinds else []
+        clock = user_clock()
         for entry in self.entries:
-            when = entry.when.strftime("%Y-%m-%d")
+            when = clock.date_of(entry.when).isoformat()
             status = f" ({entry.status})" if entry.kind == "followup" else ""
             item = QTreeWidgetItem([when, ROW_KIND[entry.kind] + status, entry.title, entry.detail])
             item.setData(0, Qt.ItemDataRole.UserRole, (entry.kind, entry.ref))
@@ -232,7 +234,8 @@ class TimelineWidget(QWidget):
     def _show_header(self, contact: Contact) -> None:
         last = contact.last_interaction_at
         if last:
-            days = (utcnow() - last).days
+            clock = user_clock()
+            days = (clock.today() - clock.date_of(last)).days
             when = "today" if days <= 0 else f"{days} day{'s' if days != 1 else ''} ago"
             seen = f"last in touch {when}"
         else:
@@ -253,7 +256,7 @@ class TimelineWidget(QWidget):
     def _reset_quick_log(self) -> None:
         self.quick_summary.clear()
         self.quick_channel.setCurrentText("email")
-        self.quick_date.setDate(to_qdate(utcnow().date()))
+        self.quick_date.setDate(to_qdate(local_today()))
 
     def focus_quick_log(self) -> None:
         if self.quick_summary.isEnabled():

@@ -1,6 +1,7 @@
 """The Follow-ups page, its dialogs, the .ics export dialog and the settings dialog (offscreen)."""
 
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -58,8 +59,10 @@ def page(window):
     create_followup(ben, TODAY + timedelta(days=40), "Check in")
     window.show_page("followups")
     page = window.page("followups")
-    page.refresh()  # the page may already have been current (QSettings remembers it)
-    yield page
+    # Mid-afternoon on TODAY in the user's zone, whatever the computer's zone (TZ) is.
+    with time_machine.travel(datetime(2027, 3, 10, 15, 0, tzinfo=ZoneInfo("America/New_York"))):
+        page.refresh()  # the page may already have been current (QSettings remembers it)
+        yield page
     QSettings().remove("window/page")  # QSettings outlives the test: leave no trace
 
 

@@ -4,8 +4,9 @@ from PySide6.QtCore import QDate, QObject, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
-from netdesk.models import Contact, FollowUp, Interaction, utcnow
+from netdesk.models import Contact, FollowUp, Interaction
 from netdesk.services.calendar.followups import create_followup
+from netdesk.services.clock import local_today
 from netdesk.services.contacts.records import create_contact
 
 
@@ -22,7 +23,7 @@ class MailCatcher(QObject):
 
 
 def setup(window):
-    today = utcnow().date()
+    today = local_today()
     ana = create_contact(name="Ana Silva", emails=["ana@x.org"], organization="Mayo Clinic")
     ben = create_contact(name="Ben Okafor")
     late = create_followup(ana, today - timedelta(days=2), "Send the sepsis deck")
@@ -62,13 +63,13 @@ def test_snooze_a_week_and_undo(window):
     page, ana, late = setup(window)
     page.rows_in("overdue")[0].snooze_actions["week"].trigger()
     moved = FollowUp.get_by_id(late.id)
-    assert (moved.status, moved.due_date) == ("snoozed", utcnow().date() + timedelta(days=7))
+    assert (moved.status, moved.due_date) == ("snoozed", local_today() + timedelta(days=7))
     assert [r.item.title for r in page.rows_in("upcoming")] == ["Send the sepsis deck"]
     window.undo_stack.undo()
     back = FollowUp.get_by_id(late.id)
     assert (back.status, back.due_date) == ("open", late.due_date)
     page.rows_in("overdue")[0].snooze_actions["day"].trigger()
-    assert FollowUp.get_by_id(late.id).due_date == utcnow().date() + timedelta(days=1)
+    assert FollowUp.get_by_id(late.id).due_date == local_today() + timedelta(days=1)
 
 
 def test_open_contact_and_compose_email(window, qtbot):
@@ -99,7 +100,7 @@ def test_empty_state(window):
 
 def test_snooze_to_a_picked_date(window):
     page, ana, late = setup(window)
-    target = utcnow().date() + timedelta(days=20)
+    target = local_today() + timedelta(days=20)
 
     def pick():
         dialog = QApplication.activeModalWidget()
