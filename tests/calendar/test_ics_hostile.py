@@ -76,3 +76,10 @@ def test_any_text_round_trips_through_ics(db, note, title):
     assert len(events) == 1 and str(events[0].get("uid")) == f.uid
     assert _text(f.note) in str(events[0].get("description"))
     assert _text(f.title) in str(events[0].get("summary"))
+
+
+def test_a_title_of_a_byte_order_mark_alone_is_no_title(db):
+    """Hypothesis found it: icalendar drops a leading BOM, so netdesk never stores one."""
+    f, cal = _round_trip("", title="\ufeffCall back")
+    assert f.title == "Call back"
+    assert str(_events(cal)[0].get("summary")).startswith("Call back")

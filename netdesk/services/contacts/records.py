@@ -58,7 +58,7 @@ EDITABLE_FIELDS = (
     "birthday",
     "anniversary",
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")  # and stray byte-order marks
 
 
 def clean_text(value: Any, limit: int = MAX_FIELD_CHARS) -> str:
