@@ -1,6 +1,6 @@
 """Showing errors the way the CLI prints them: one readable message, no traceback."""
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from netdesk.errors import UserError
 
@@ -17,3 +17,10 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "netdesk
     if trace and not isinstance(exc, UserError):
         box.setDetailedText(trace)
     box.exec()
+
+
+def show_status(label: QLabel, outcome: BaseException | str) -> None:
+    """A dialog's status line: an error in red (as the CLI words it), a success in green."""
+    failed = isinstance(outcome, BaseException)
+    label.setText(error_text(outcome) if failed else outcome)
+    label.setStyleSheet("color: #b3261e;" if failed else "color: #1b6e20;")

@@ -31,7 +31,7 @@ from netdesk.services.calendar.followups import Slot, user_timezone
 from netdesk.services.calendar.ics import ALL_DAY_ALARMS, DEFAULT_ALARM_MINUTES
 from netdesk.services.contacts.own_name import os_full_name
 from netdesk.services.sync import caldav_push as caldav_sync
-from netdesk.ui.common.messages import error_text, show_error
+from netdesk.ui.common.messages import show_error, show_status
 from netdesk.ui.common.workers import run_task
 
 
@@ -219,12 +219,10 @@ class SettingsDialog(QDialog):
         callback(value)
 
     def _show(self, exc: Exception) -> None:
-        self.status.setText(error_text(exc))
-        self.status.setStyleSheet("color: #b3261e;")
+        show_status(self.status, exc)
 
     def _ok(self, text: str) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet("color: #1b6e20;")
+        show_status(self.status, text)
 
     def test_connection(self) -> None:
         def check(url, user, password, calendar, progress):

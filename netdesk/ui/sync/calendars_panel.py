@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from netdesk.errors import UserError
 from netdesk.models import get_setting, set_setting
 from netdesk.services.sync import accounts, engine, tokens
-from netdesk.ui.common.messages import error_text
+from netdesk.ui.common.messages import show_status
 from netdesk.ui.common.workers import run_task
 
 HINTS = {
@@ -171,12 +171,10 @@ class CalendarsPanel(QWidget):
             self.refresh()
 
     def show_error(self, exc: Exception) -> None:
-        self.status.setText(error_text(exc))
-        self.status.setStyleSheet("color: #b3261e;")
+        show_status(self.status, exc)
 
     def show_ok(self, text: str) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet("color: #1b6e20;")
+        show_status(self.status, text)
 
     def _run(self, title: str, fn, on_done) -> None:
         self._busy(True)

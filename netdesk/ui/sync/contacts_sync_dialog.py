@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import InputError, UserError
 from netdesk.services.sync import carddav
-from netdesk.ui.common.messages import error_text, show_error
+from netdesk.ui.common.messages import show_error, show_status
 from netdesk.ui.common.workers import run_task
 
 NOT_YET = "Not synced yet. Enter the address book and press Sync now."
@@ -167,12 +167,10 @@ class ContactsSyncDialog(QDialog):
         callback(value)
 
     def _show(self, exc: Exception) -> None:
-        self.status.setText(error_text(exc))
-        self.status.setStyleSheet("color: #b3261e;")
+        show_status(self.status, exc)
 
     def _ok(self, text: str) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet("color: #1b6e20;")
+        show_status(self.status, text)
 
     def test_connection(self) -> None:
         def check(url, user, password, book, progress):
