@@ -31,11 +31,11 @@ from netdesk.services.calendar.followups import Slot, user_timezone
 from netdesk.services.calendar.ics import ALL_DAY_ALARMS, DEFAULT_ALARM_MINUTES
 from netdesk.services.contacts.own_name import os_full_name
 from netdesk.services.sync import caldav_push as caldav_sync
-from netdesk.ui.common.messages import show_error, show_status
-from netdesk.ui.common.workers import run_task
+from netdesk.ui.common.account_form import ServerAccountForm
+from netdesk.ui.common.messages import show_error
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(ServerAccountForm, QDialog):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window_ = window
@@ -194,35 +194,6 @@ class SettingsDialog(QDialog):
             raise InputError("Enter the CalDAV URL and user first.")
         password = self.password.text() or caldav_sync.get_password(user)
         return url, user, password, self.calendar.text().strip()
-
-    def _run(self, title: str, fn, on_done) -> None:
-        try:
-            url, user, password, calendar = self._credentials()
-        except UserError as exc:
-            self._show(exc)
-            return
-        self.test_button.setEnabled(False)
-        self.sync_button.setEnabled(False)
-        self.status.setText(f"{title}…")
-        self.task = run_task(
-            self,
-            title,
-            lambda progress: fn(url, user, password, calendar, progress),
-            lambda result: self._finish(on_done, result),
-            lambda exc: self._finish(self._show, exc),
-            lambda: self._finish(self.status.setText, "Cancelled."),
-        )
-
-    def _finish(self, callback, value) -> None:
-        self.test_button.setEnabled(True)
-        self.sync_button.setEnabled(True)
-        callback(value)
-
-    def _show(self, exc: Exception) -> None:
-        show_status(self.status, exc)
-
-    def _ok(self, text: str) -> None:
-        show_status(self.status, text)
 
     def test_connection(self) -> None:
         def check(url, user, password, calendar, progress):

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import InputError, UserError
 from netdesk.services.sync import carddav
-from netdesk.ui.common.messages import show_error, show_status
-from netdesk.ui.common.workers import run_task
+from netdesk.ui.common.account_form import ServerAccountForm
+from netdesk.ui.common.messages import show_error
 
 NOT_YET = "Not synced yet. Enter the address book and press Sync now."
 
@@ -43,7 +43,9 @@ def status_text() -> str:
     return f"Last sync {at} — {last.get('summary', '')}"
 
 
-class ContactsSyncDialog(QDialog):
+class ContactsSyncDialog(ServerAccountForm, QDialog):
+    CANCELLED_TEXT = "Cancelled; nothing half-done is lost."
+
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window_ = window
@@ -140,37 +142,6 @@ class ContactsSyncDialog(QDialog):
             raise InputError("Enter the CardDAV URL and user first.")
         password = self.password.text() or carddav.get_password(user)
         return url, user, password, self.book.text().strip()
-
-    def _run(self, title: str, fn, on_done, on_error=None) -> None:
-        try:
-            url, user, password, book = self._credentials()
-        except UserError as exc:
-            self._show(exc)
-            return
-        self._busy(True)
-        self.status.setText(f"{title}…")
-        self.task = run_task(
-            self,
-            title,
-            lambda progress: fn(url, user, password, book, progress),
-            lambda result: self._finish(on_done, result),
-            lambda exc: self._finish(on_error or self._show, exc),
-            lambda: self._finish(self.status.setText, "Cancelled; nothing half-done is lost."),
-        )
-
-    def _busy(self, busy: bool) -> None:
-        self.test_button.setEnabled(not busy)
-        self.sync_button.setEnabled(not busy)
-
-    def _finish(self, callback, value) -> None:
-        self._busy(False)
-        callback(value)
-
-    def _show(self, exc: Exception) -> None:
-        show_status(self.status, exc)
-
-    def _ok(self, text: str) -> None:
-        show_status(self.status, text)
 
     def test_connection(self) -> None:
         def check(url, user, password, book, progress):
