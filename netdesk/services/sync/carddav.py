@@ -227,17 +227,11 @@ class _Run:
                  dry_run: bool) -> None:  # fmt: skip
         self.dav, self.report, self.progress, self.dry_run = dav, report, progress, dry_run
         self.book = dav.book
-        rows = (
-            CardSyncState.select(
-                CardSyncState.href,
-                CardSyncState.id,
-                CardSyncState.etag,
-                CardSyncState.contact,
-                CardSyncState.pending,
-            )  # fmt: skip
-            .where(CardSyncState.book == self.book)
-            .tuples()
-        )
+        query = CardSyncState.select(
+            CardSyncState.href, CardSyncState.id, CardSyncState.etag, CardSyncState.contact,
+            CardSyncState.pending,
+        ).where(CardSyncState.book == self.book)  # fmt: skip
+        rows = database.execute(query).fetchall()  # plain rows: no model per row
         self.states: dict[str, _Known | CardSyncState] = {
             href: _Known(id_, etag, contact_id, bool(pending))
             for href, id_, etag, contact_id, pending in rows
