@@ -350,8 +350,8 @@ class _Run:
 
     def local_wins(self, contact: Contact, remote: ContactDraft, base: ContactDraft | None) -> bool:
         """Whether netdesk's value wins a field both sides changed (``report.prefer``).
-        Newest: the card's REV against the contact's last edit; a card without a readable
-        REV, or without a common ancestor, loses (the import's rule: keep ours)."""
+        Newest: the card's REV against the contact's last edit (a card without a readable
+        REV counts as newer); without a common ancestor ours is kept (the import's rule)."""
         if self.report.prefer != "newest":
             return self.report.prefer == "mine"
         if base is None:
