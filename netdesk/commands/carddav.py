@@ -21,6 +21,13 @@ def register(subparsers) -> None:
         action="store_true",
         help="follow the server even when it deleted more than 20%% of the cards",
     )
+    c.add_argument(
+        "--prefer",
+        choices=("mine", "theirs", "newest"),
+        help="who wins a field changed on both sides: mine (netdesk), theirs (the server) "
+        "or newest (the later change); default: the choice in Settings › Contacts sync, "
+        "newest unless changed. The other value is kept in the contact's history",
+    )
     c.add_argument("--json", action="store_true", help="print the report as JSON")
     # Network round trips: each card's outcome commits on its own, no lock held meanwhile.
     c.set_defaults(handler=sync_carddav, transaction=False)
@@ -50,6 +57,7 @@ def sync_carddav(args) -> int:
         book,
         dry_run=args.dry_run,
         allow_deletions=args.allow_deletions,
+        prefer=args.prefer,
         progress=Progress(show),
     )
     if sys.stderr.isatty():

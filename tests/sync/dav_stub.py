@@ -6,6 +6,7 @@ Radicale and changes only what a test asks for.
 """
 
 import http.client
+import re
 import threading
 from collections.abc import Callable
 from socketserver import ThreadingMixIn
@@ -35,10 +36,20 @@ def serve(app) -> tuple[str, Callable[[], None]]:
     return f"http://127.0.0.1:{server.server_port}/", stop
 
 
+SYNC_REFUSALS = {  # Proxy.sync_collection -> (status, body) answering a sync-collection REPORT
+    "token-403": (403, '<d:error xmlns:d="DAV:"><d:valid-sync-token/></d:error>'),
+    "token-409": (409, '<d:error xmlns:d="DAV:"><d:valid-sync-token/></d:error>'),
+    "none-403": (403, '<d:error xmlns:d="DAV:"><d:supported-report/></d:error>'),
+    "none-501": (501, ""),
+}
+
+
 class Proxy:
     """Forwards to ``upstream``; ``strip_etag_on_put``, ``rewrite`` (card text -> text
-    stored instead of what the client sent) and ``fail_next_put_with`` change the
-    behaviour; ``log`` records (method, path, status)."""
+    stored instead of what the client sent), ``fail_next_put_with`` and
+    ``sync_collection`` (a key of SYNC_REFUSALS: "token-*" refuses any non-empty sync
+    token, "none-*" every sync-collection REPORT) change the behaviour; ``log`` records
+    (method, path, status), ``sync_tokens`` the token of each sync-collection REPORT."""
 
     def __init__(self, upstream: str) -> None:
         self.upstream = urlsplit(upstream)
@@ -50,6 +61,8 @@ class Proxy:
         self.hold_after_puts: int | None = None  # after this many PUTs reached the server, hang
         self.held = threading.Event()  # set when hanging
         self.release = threading.Event()
+        self.sync_collection = ""
+        self.sync_tokens: list[str] = []
 
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
@@ -72,6 +85,20 @@ class Proxy:
             self.log.append((method, path, status))
             start_response(f"{status} Precondition Failed", [("Content-Length", "0")])
             return [b""]
+        if method == "REPORT" and b"sync-collection" in body:
+            found = re.search(rb"sync-token>([^<]*)<", body)
+            token = found.group(1).decode() if found else ""
+            self.sync_tokens.append(token)
+            refusal = SYNC_REFUSALS.get(self.sync_collection)
+            if refusal and (token or self.sync_collection.startswith("none")):
+                status, text = refusal
+                self.log.append((method, path, status))
+                data = text.encode()
+                start_response(
+                    f"{status} Refused",
+                    [("Content-Type", "application/xml"), ("Content-Length", str(len(data)))],
+                )
+                return [data]
         if method == "PUT" and self.rewrite is not None:
             body = self.rewrite(body.decode("utf-8")).encode("utf-8")
         conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)

@@ -100,3 +100,39 @@ def test_kill_9_in_the_middle_is_completed_by_the_next_run(
         assert all(s.etag for s in states)
     finally:
         close_database()
+
+
+def test_cli_prefer_decides_a_field_changed_on_both_sides(
+    tmp_path, cli_env, radicale, carddav_book
+):
+    import re
+
+    db = tmp_path / "a.sqlite3"
+    make_contacts(db, 1)
+    args = ("--url", carddav_book, "--user", radicale.user)
+    assert run_cli(db, cli_env, radicale, *args).returncode == 0
+    dav = AddressBookClient(carddav_book, radicale.user, radicale.password)
+    dav.find_addressbook()
+    (href,) = dav.etag_listing().etags
+    open_database(db)
+    try:
+        contact = Contact.get()
+        contact.title = "Ward Manager"  # here, edited later than the server's change below
+        contact.save()
+    finally:
+        close_database()
+    card = dav.get(href)
+    text = re.sub(r"REV:[^\r\n]*\r\n", "REV:20000101T000000Z\r\n", card.text)
+    dav.put(href, text.replace("END:VCARD", "TITLE:Head Nurse\r\nEND:VCARD"), card.etag)
+    bad = run_cli(db, cli_env, radicale, "--prefer", "loudest")
+    assert bad.returncode == 2 and "invalid choice: 'loudest'" in bad.stderr
+    done = run_cli(db, cli_env, radicale, "--prefer", "theirs")  # newest would keep ours
+    assert done.returncode == 0, done.stderr
+    assert "conflict(s) decided (the server's value wins" in done.stdout
+    assert "conflict: K0 Nine — title: kept 'Head Nurse', not 'Ward Manager'" in done.stdout
+    open_database(db)
+    try:
+        assert Contact.get().title == "Head Nurse"
+    finally:
+        close_database()
+    assert "TITLE:Head Nurse" in dav.get(href).text

@@ -375,3 +375,155 @@ def test_a_merge_of_two_contacts_here_is_not_undone_by_the_server(two):
     with on(b):
         live = list(Contact.select().where(Contact.archived == False))  # noqa: E712
         assert len(live) == 1 and len(list(live[0].methods)) == 2
+
+
+def third_party_edit(dav: AddressBookClient, href: str, **lines: str) -> None:
+    """Another client changes properties of the card at ``href`` (NAME=value lines)."""
+    card = dav.get(href)
+    kept = [x for x in unfolded(card.text) if x and x.split(":")[0].split(";")[0] not in lines]
+    new = [f"{name}:{value}" for name, value in lines.items()]
+    dav.put(href, "\r\n".join([*kept[:-1], *new, kept[-1], ""]), card.etag)
+
+
+@pytest.mark.parametrize("mode", ["", "token-403", "token-409", "none-403", "none-501"])
+def test_changes_listed_or_full_fallback(  # short: the book's name holds the mode
+    tmp_path, radicale, carddav_book, mode
+):
+    """A later run asks only for what changed since its sync token; a server that forgot
+    the token (403/409 valid-sync-token) is asked for everything again, and one without
+    sync-collection is listed by ETags. Either way the server's edit and deletion arrive."""
+    proxy = Proxy(radicale.url)
+    base, stop = serve(proxy)
+    url = carddav_book.replace(radicale.url, base)
+    dav = server(radicale, carddav_book)  # another client, straight to Radicale
+    try:
+        with on(tmp_path / "a.sqlite3"):
+            for i in range(4):
+                create_contact(
+                    given_name=f"T{i}", family_name="Roe", emails=[f"t{i}@h.example.org"]
+                )
+            assert sync_contacts(url, radicale.user, radicale.password).created_there == 4
+            hrefs = sorted(dav.etag_listing().etags)
+            third_party_edit(dav, hrefs[0], TITLE="Charge Nurse")
+            dav.delete(hrefs[1], dav.get(hrefs[1]).etag)
+            proxy.sync_collection = mode
+            proxy.log.clear()
+            proxy.sync_tokens.clear()
+            report = sync_contacts(url, radicale.user, radicale.password)
+            assert (report.updated_here, report.archived_here, report.problems) == (1, 1, [])
+            assert CardSyncState.get(CardSyncState.href == hrefs[0]).contact.title == "Charge Nurse"
+            propfinds = [s for m, _, s in proxy.log if m == "PROPFIND" and s == 207]
+            assert proxy.sync_tokens[0]  # the token of the last run was offered
+            if mode.startswith("none"):
+                assert len(propfinds) == 2  # the address book, then every ETag
+            else:
+                assert len(propfinds) == 1  # the address book only: no ETag listing
+                assert proxy.sync_tokens[1:] == ([""] if mode else [])  # forgotten: all again
+            again = sync_contacts(url, radicale.user, radicale.password)
+            assert (again.updated_here, again.updated_there, again.archived_here) == (0, 0, 0)
+    finally:
+        stop()
+
+
+@pytest.mark.parametrize(
+    "prefer, kept, other",
+    [
+        ("mine", "Nurse Manager", "Director of Nursing"),
+        ("theirs", "Director of Nursing", "Nurse Manager"),
+        ("newest", "Nurse Manager", "Director of Nursing"),  # here was edited later
+    ],
+)
+def test_conflict_rule_mine_theirs_or_newest(two, prefer, kept, other):
+    """The same field changed in netdesk A and (through the server) by netdesk B: the
+    chosen rule decides, the other value goes to A's history, and B gets the winner."""
+    a, b, sync = two
+    with time_machine.travel(datetime(2027, 3, 14, 9, 0, tzinfo=UTC), tick=False):
+        with on(a):
+            create_contact(given_name="Ben", family_name="Okoye", emails=["ben@h.example.org"])
+        sync(a)
+        sync(b)
+    with time_machine.travel(datetime(2027, 3, 14, 10, 0, tzinfo=UTC), tick=False):
+        with on(b):
+            edit(Contact.get().id, {"title": "Director of Nursing"})  # the older change
+        sync(b)
+    with time_machine.travel(datetime(2027, 3, 14, 11, 0, tzinfo=UTC), tick=False), on(a):
+        edit(Contact.get().id, {"title": "Nurse Manager", "notes": "From A"})
+    with time_machine.travel(datetime(2027, 3, 14, 12, 0, tzinfo=UTC), tick=False):
+        report = sync(a, prefer=prefer)
+        sync(b)
+    assert report.prefer == prefer and len(report.conflicts) == 1
+    assert f"kept {kept!r}, not {other!r}" in report.conflicts[0]
+    with on(a):
+        ben = Contact.get()
+        assert (ben.title, ben.notes) == (kept, "From A")
+        assert any(other in e.title for e in timeline(ben.id))
+    with on(b):
+        assert (Contact.get().title, Contact.get().notes) == (kept, "From A")
+
+
+def test_the_saved_rule_is_the_default_and_a_wrong_one_is_refused(two):
+    from netdesk.errors import InputError
+    from netdesk.services.sync.carddav import load_config, save_config
+
+    a, _, sync = two
+    with on(a):
+        assert load_config()["prefer"] == "newest"
+        save_config("http://127.0.0.1/", "alice", prefer="theirs")
+        assert load_config()["prefer"] == "theirs"
+        with pytest.raises(InputError, match="newest, mine, theirs"):
+            save_config("http://127.0.0.1/", "alice", prefer="loudest")
+    assert sync(a).prefer == "theirs"
+    with pytest.raises(InputError, match="loudest"):
+        sync(a, prefer="loudest")
+
+
+def test_first_sync_match_with_theirs_takes_the_servers_values(two, radicale, carddav_book):
+    a, _, sync = two
+    dav = server(radicale, carddav_book)
+    href = dav._path(carddav_book + "x.vcf")
+    dav.put(href, THIRD_PARTY, None)
+    with on(a):
+        create_contact(
+            given_name="Adaeze", family_name="Okafor", emails=["adaeze.okafor@stmarys.example.org"],
+            title="Cardiologist",
+        )  # fmt: skip
+    report = sync(a, prefer="theirs")
+    assert report.created_here == 0 and len(report.conflicts) == 1
+    with on(a):
+        contact = Contact.get()
+        assert contact.title == "Attending Cardiologist"
+        assert any("Cardiologist" in e.title and "title" in e.title for e in timeline(contact.id))
+    assert "TITLE:Attending Cardiologist" in dav.get(href).text
+
+
+def test_later_server_updates_are_applied_by_the_next_sync(two, radicale, carddav_book):
+    """A card netdesk merged on the first sync, and one it created, change on the server
+    again and again: each next sync applies the change here and sends nothing back."""
+    a, _, sync = two
+    dav = server(radicale, carddav_book)
+    merged_href = dav._path(carddav_book + "x.vcf")
+    dav.put(merged_href, THIRD_PARTY, None)
+    with on(a):
+        create_contact(
+            given_name="Adaeze", family_name="Okafor", emails=["adaeze.okafor@stmarys.example.org"],
+            specialty="Echocardiography",
+        )  # fmt: skip
+        create_contact(given_name="Femi", family_name="Ade", emails=["femi@h.example.org"])
+    first = sync(a)
+    assert (first.created_here, first.updated_there, first.created_there) == (0, 1, 1)
+    with on(a):
+        femi_href = CardSyncState.get(CardSyncState.href != merged_href).href
+    for round_, title in enumerate(["Chief of Cardiology", "Medical Director"]):
+        third_party_edit(dav, merged_href, TITLE=title, NOTE=f"round {round_}")
+        third_party_edit(dav, femi_href, TITLE=f"Pharmacist {round_}")
+        report = sync(a)
+        assert (report.updated_here, report.updated_there, report.problems) == (2, 0, [])
+        assert not report.conflicts
+        with on(a):
+            adaeze = Contact.get(Contact.given_name == "Adaeze")
+            assert (adaeze.title, adaeze.notes) == (title, f"round {round_}")
+            assert adaeze.specialty == "Echocardiography"  # netdesk's own field stays
+            assert Contact.get(Contact.given_name == "Femi").title == f"Pharmacist {round_}"
+    quiet = sync(a)
+    assert (quiet.updated_here, quiet.updated_there) == (0, 0)
+    assert "item1.X-ABRELATEDNAMES:Chinedu Okafor" in dav.get(merged_href).text

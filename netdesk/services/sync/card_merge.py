@@ -73,12 +73,13 @@ class Conflict:
 
 
 def merge_drafts(
-    base: ContactDraft | None, local: ContactDraft, remote: ContactDraft, local_newer: bool
+    base: ContactDraft | None, local: ContactDraft, remote: ContactDraft, local_wins: bool
 ) -> tuple[ContactDraft, list[Conflict]]:
     """Field by field: a side that did not change a field takes the other's change; both
-    changed it differently: the newer side wins. Lists (emails, phones, addresses, tags,
-    kept properties) merge item by item: additions from both, removals from either.
-    Without a base (first sync) the import's rule holds: fill what is empty, keep ours."""
+    changed it differently: ``local_wins`` decides (the caller's rule: newest, mine or
+    theirs). Lists (emails, phones, addresses, tags, kept properties) merge item by item:
+    additions from both, removals from either. Without a base (first sync) empty fields
+    are filled from the other side."""
     merged = replace(local)
     conflicts: list[Conflict] = []
     for name in SCALARS:
@@ -93,7 +94,7 @@ def merge_drafts(
         elif _empty(lv):
             value = rv
         else:
-            winner_local = local_newer or base is None
+            winner_local = local_wins
             value = lv if winner_local else rv
             conflicts.append(
                 Conflict(

@@ -67,6 +67,13 @@ KEYRING_SERVICE = "netdesk-carddav"
 PASSWORD_ENV = "NETDESK_CARDDAV_PASSWORD"
 DELETION_SHARE = 0.2  # more than this share of known cards deleted in one run: stop and ask
 DELETION_MIN = 3  # ... and at least this many (two cards out of five is not a mass deletion)
+# Who wins when both sides changed the same field (the other value goes to the history).
+PREFER = {
+    "newest": "the newer change wins",
+    "mine": "netdesk's value wins",
+    "theirs": "the server's value wins",
+}
+DEFAULT_PREFER = "newest"
 
 
 class TooManyDeletions(UserError):
@@ -89,6 +96,7 @@ class SyncReport:
     problems: list[str] = field(default_factory=list)
     plan_lines: list[str] = field(default_factory=list)  # dry run: what would happen
     dry_run: bool = False
+    prefer: str = DEFAULT_PREFER
 
     def summary(self) -> str:
         head = "CardDAV dry run (nothing written): " if self.dry_run else "CardDAV sync: "
@@ -98,7 +106,8 @@ class SyncReport:
             f"{self.updated_there} updated, {self.deleted_there} deleted."
         )
         if self.conflicts:
-            text += f" {len(self.conflicts)} conflict(s) decided (newer wins; see history)."
+            rule = PREFER.get(self.prefer, self.prefer)
+            text += f" {len(self.conflicts)} conflict(s) decided ({rule}; see history)."
         if self.problems:
             text += f" {len(self.problems)} problem(s): " + "; ".join(self.problems[:3])
         return text
@@ -118,7 +127,18 @@ def load_config() -> dict[str, Any]:
         "on_start": bool(get_setting("carddav.on_start", False)),
         "every_minutes": int(get_setting("carddav.every_minutes", 0) or 0),
         "delete_on_server": bool(get_setting("carddav.delete_on_server", True)),
+        "prefer": checked_prefer(get_setting("carddav.prefer", DEFAULT_PREFER), quiet=True),
     }
+
+
+def checked_prefer(value: Any, *, quiet: bool = False) -> str:
+    """A conflict rule from the user (or a stored setting: ``quiet`` falls back to the
+    default instead of refusing)."""
+    if value in PREFER:
+        return value
+    if quiet:
+        return DEFAULT_PREFER
+    raise InputError(f"Unknown conflict rule {value!r}: choose one of {', '.join(PREFER)}.")
 
 
 def save_config(url: str, user: str, addressbook: str = "", **options: Any) -> None:
@@ -127,7 +147,9 @@ def save_config(url: str, user: str, addressbook: str = "", **options: Any) -> N
     set_setting("carddav.url", check_url(url))
     set_setting("carddav.user", user.strip())
     set_setting("carddav.addressbook", addressbook.strip())
-    for key in ("on_start", "every_minutes", "delete_on_server"):
+    if "prefer" in options:
+        options["prefer"] = checked_prefer(options["prefer"])
+    for key in ("on_start", "every_minutes", "delete_on_server", "prefer"):
         if key in options:
             set_setting(f"carddav.{key}", options[key])
 
@@ -189,15 +211,39 @@ def last_status() -> dict[str, Any]:
 # --- the run ---------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _Known:
+    """A card synced before, as much as every run needs of it: no card text, no hashes.
+    10,000 of these load in milliseconds; the full row is read only for cards in play."""
+
+    id: int
+    etag: str
+    contact_id: int | None
+    pending: bool
+
+
 class _Run:
     def __init__(self, dav: AddressBookClient, report: SyncReport, progress: Progress,
                  dry_run: bool) -> None:  # fmt: skip
         self.dav, self.report, self.progress, self.dry_run = dav, report, progress, dry_run
         self.book = dav.book
-        self.states: dict[str, CardSyncState] = {
-            s.href: s for s in CardSyncState.select().where(CardSyncState.book == self.book)
+        query = CardSyncState.select(
+            CardSyncState.href, CardSyncState.id, CardSyncState.etag, CardSyncState.contact,
+            CardSyncState.pending,
+        ).where(CardSyncState.book == self.book)  # fmt: skip
+        rows = database.execute(query).fetchall()  # plain rows: no model per row
+        self.states: dict[str, _Known | CardSyncState] = {
+            href: _Known(id_, etag, contact_id, bool(pending))
+            for href, id_, etag, contact_id, pending in rows
         }
         self.batch: ImportBatch | None = None
+
+    def full(self, href: str) -> CardSyncState:
+        """The whole sync state of a card in play (read once, then kept)."""
+        state = self.states[href]
+        if isinstance(state, _Known):
+            state = self.states[href] = CardSyncState.get_by_id(state.id)
+        return state
 
     # -- agreeing and pushing
     def agree(
@@ -279,7 +325,9 @@ class _Run:
                 self.agree(state, contact, card.text, card.etag)
             self.report.updated_here += 1
             return
-        merged, conflicts = merge_drafts(base, local, remote, self.local_is_newer(contact, remote))
+        merged, conflicts = merge_drafts(
+            base, local, remote, self.local_wins(contact, remote, base)
+        )
         with database.atomic():
             apply_draft(contact, merged)
             self.record_conflicts(contact, conflicts)
@@ -300,7 +348,14 @@ class _Run:
         draft = parse_card(local_text)
         return isinstance(draft, ContactDraft) and content_hash(draft) == state.remote_hash
 
-    def local_is_newer(self, contact: Contact, remote: ContactDraft) -> bool:
+    def local_wins(self, contact: Contact, remote: ContactDraft, base: ContactDraft | None) -> bool:
+        """Whether netdesk's value wins a field both sides changed (``report.prefer``).
+        Newest: the card's REV against the contact's last edit (a card without a readable
+        REV counts as newer); without a common ancestor ours is kept (the import's rule)."""
+        if self.report.prefer != "newest":
+            return self.report.prefer == "mine"
+        if base is None:
+            return True
         rev = _rev(remote)
         return rev is not None and contact.updated_at > rev
 
@@ -367,6 +422,7 @@ def sync_contacts(
     dry_run: bool = False,
     allow_deletions: bool = False,
     delete_on_server: bool | None = None,
+    prefer: str | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> SyncReport:
     """One two-way sync run with the address book (see the module docstring)."""
@@ -375,10 +431,12 @@ def sync_contacts(
     dav = AddressBookClient(check_url(url), user, password)
     progress.step(0, 0, "Connecting…")
     book = dav.find_addressbook(addressbook)
-    report = SyncReport(book=book, dry_run=dry_run)
+    config = load_config()
+    prefer = config["prefer"] if prefer is None else checked_prefer(prefer)
+    report = SyncReport(book=book, dry_run=dry_run, prefer=prefer)
     run = _Run(dav, report, progress, dry_run)
     if delete_on_server is None:
-        delete_on_server = load_config()["delete_on_server"]
+        delete_on_server = config["delete_on_server"]
     token_key = f"carddav.token.{book}"
     token = get_setting(token_key, "") if run.states else ""
     progress.step(0, 0, "Asking the server what changed…")
@@ -428,7 +486,7 @@ def sync_contacts(
                 continue  # our write never arrived: pushed again below
             report.problems.append(f"{item.href}: {item.message}")
             continue
-        state = known.get(item.href)
+        state = run.full(item.href) if item.href in known else None
         if state is not None and state.contact_id is not None:
             contact = Contact.get_or_none(Contact.id == state.contact_id)
             if contact is not None:
@@ -473,7 +531,7 @@ def _remote_changed(run: _Run, state: CardSyncState, contact: Contact, card: Car
     run.merge_remote(state, contact, card)
 
 
-def _server_deleted(run: _Run, state: CardSyncState) -> None:
+def _server_deleted(run: _Run, state: "_Known | CardSyncState") -> None:
     with database.atomic():
         if state.contact_id is not None:
             changed = (
@@ -482,7 +540,7 @@ def _server_deleted(run: _Run, state: CardSyncState) -> None:
                 .execute()
             )
             run.report.archived_here += changed
-        state.delete_instance()
+        CardSyncState.delete().where(CardSyncState.id == state.id).execute()
 
 
 def _create_from_server(run: _Run, cards: list[tuple[Card, ContactDraft]]) -> None:
@@ -503,13 +561,23 @@ def _create_from_server(run: _Run, cards: list[tuple[Card, ContactDraft]]) -> No
             if entry.action != "new" and not run.same_content(local_text, state):
                 state.local_hash = ""  # the merged contact still has to go to the server
                 state.save()
-                run.record_conflicts(  # ours was kept (the import's rule); theirs is history
-                    contact,
-                    [Conflict(c.field, c.existing, c.incoming, "here") for c in entry.conflicts],
-                )
+                run.record_conflicts(contact, _first_sync_conflicts(run, contact, entry))
             run.states[card.href] = state
         run.report.created_here += sum(e.action == "new" for e in plan.entries)
         run.report.updated_here += sum(e.action == "merge" for e in plan.entries)
+
+
+def _first_sync_conflicts(run: _Run, contact: Contact, entry) -> list[Conflict]:
+    """A contact matched to a server card keeps its values (the import's rule), unless
+    the server's are to win; the losing values go to the history either way."""
+    conflicts = []
+    for c in entry.conflicts:
+        if run.report.prefer == "theirs" and c.field in REVERSIBLE:
+            _set_field(contact.id, c.field, c.incoming)
+            conflicts.append(Conflict(c.field, c.incoming, c.existing, "server"))
+        else:
+            conflicts.append(Conflict(c.field, c.existing, c.incoming, "here"))
+    return conflicts
 
 
 def _plan_new_cards(run: _Run, cards: list[tuple[Card, ContactDraft]]):
@@ -530,9 +598,9 @@ def _plan_new_cards(run: _Run, cards: list[tuple[Card, ContactDraft]]):
 def _push_local(run: _Run, delete_on_server: bool) -> None:
     """Local changes, new contacts and deletions to the server."""
     # Only contacts saved since their last sync (or with a write in doubt) are exported
-    # and compared: one indexed query, not 10,000 exports.
+    # and compared: one query, not 10,000 exports or 10,000 state rows.
     maybe = (
-        CardSyncState.select(CardSyncState.id, Contact)
+        CardSyncState.select(CardSyncState, Contact)
         .join(Contact, on=(CardSyncState.contact == Contact.id))
         .where(
             (CardSyncState.book == run.book)
@@ -543,12 +611,10 @@ def _push_local(run: _Run, delete_on_server: bool) -> None:
             )
         )
     )
-    by_id = {s.id: s for s in run.states.values()}
     todo: list[tuple[CardSyncState, Contact]] = []
-    for row in maybe:
-        state, contact = by_id.get(row.id), row.contact
-        if state is None or state.contact_id is None:
-            continue
+    for state in maybe:
+        contact = state.contact
+        run.states[state.href] = state  # the row as it is now (this run may have changed it)
         if state.pending or text_hash(contact_vcard(contact)) != state.local_hash:
             todo.append((state, contact))
     fresh = (
@@ -590,8 +656,7 @@ def _push_local(run: _Run, delete_on_server: bool) -> None:
     for href, state in list(run.states.items()):
         if state.contact_id is not None or not delete_on_server:
             continue
-        if not Contact.select().where(Contact.id == state.contact_id).exists():
-            _delete_remote(run, href, state)
+        _delete_remote(run, href, run.full(href))  # its contact was deleted here
 
 
 def _delete_remote(run: _Run, href: str, state: CardSyncState) -> None:
@@ -680,19 +745,25 @@ def use_other_value(change_id: int) -> str:
     if name not in REVERSIBLE:
         raise InputError(f"The {name} of a conflict cannot be put back automatically.")
     with database.atomic():
-        contact = Contact.get_by_id(change.contact_id)
-        if name == "organization":
-            org = clean_text(other or "")
-            contact.organization = Organization.get_or_create(name=org)[0] if org else None
-        elif name == "stay_in_touch_days":
-            contact.stay_in_touch_days = other
-        else:
-            setattr(contact, name, clean_text(other or ""))
-        contact.save()
+        contact = _set_field(change.contact_id, name, other)
         data["winner"] = "server" if data.get("winner") == "here" else "here"
         data["kept"], data["other"] = other, data.get("kept")
         ImportChange.update(before=json.dumps(data)).where(ImportChange.id == change.id).execute()
     return f"{contact.name}: {name} is now {other!r}."
+
+
+def _set_field(contact_id: int, name: str, value: Any) -> Contact:
+    """One REVERSIBLE field of a contact set to a conflict's value, cleaned like an edit."""
+    contact = Contact.get_by_id(contact_id)
+    if name == "organization":
+        org = clean_text(value or "")
+        contact.organization = Organization.get_or_create(name=org)[0] if org else None
+    elif name == "stay_in_touch_days":
+        contact.stay_in_touch_days = value
+    else:
+        setattr(contact, name, clean_text(value or ""))
+    contact.save()
+    return contact
 
 
 def check_connection(url: str, user: str, password: str, addressbook: str = "") -> str:

@@ -281,7 +281,15 @@ class AddressBookClient:
                 f"<d:sync-token>{_escape_xml(token)}</d:sync-token><d:sync-level>1</d:sync-level>"
                 "<d:prop><d:getetag/></d:prop></d:sync-collection>"
             )
-            response, tree = self._multistatus(self.book, "REPORT", body, 0)
+            try:
+                response, tree = self._multistatus(self.book, "REPORT", body, 0)
+            except (SyncTokenInvalid, DavTimeout):
+                raise
+            except DavError as exc:
+                if exc.status in (401, None):
+                    raise  # wrong password, unreachable: a listing would fail alike
+                # a 403 that is not about the token: no sync-collection here (or not for us)
+                raise SyncUnsupported(f"sync-collection: HTTP {exc.status}", exc.status) from None
             if tree is None:
                 raw = (getattr(response, "_raw", b"") or b"")[:2000]
                 raw = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw

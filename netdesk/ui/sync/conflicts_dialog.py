@@ -1,7 +1,7 @@
 """After a contacts sync: the fields both sides changed, and the user's say on each.
 
-The sync has already kept the newer value (and put the other in the contact's
-history); here the user can tick the conflicts where the other value should win.
+The sync has already kept one value by the chosen rule (newest, mine or theirs) and
+put the other in the contact's history; here the user can tick the conflicts where the other value should win.
 """
 
 from PySide6.QtCore import Qt
@@ -26,7 +26,8 @@ class ConflictsDialog(QDialog):
         layout = QVBoxLayout(self)
         text = QLabel(
             "These fields were changed both here and on the server since the last sync. "
-            "The newer value was kept and the other one is in the contact's history. "
+            f"As set, {carddav.PREFER.get(report.prefer, report.prefer)}; the other value is "
+            "in the contact's history. "
             "Tick the ones where the other value should win; it goes to the server with "
             "the next sync."
         )

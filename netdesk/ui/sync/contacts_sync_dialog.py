@@ -85,6 +85,15 @@ class ContactsSyncDialog(ServerAccountForm, QDialog):
         self.deletions.addItem("leave it on the server", False)
         self.deletions.setCurrentIndex(0 if config["delete_on_server"] else 1)
         form.addRow("A contact &deleted here:", self.deletions)
+        self.prefer = QComboBox()
+        for key, words in carddav.PREFER.items():
+            self.prefer.addItem(words, key)
+        self.prefer.setCurrentIndex(self.prefer.findData(config["prefer"]))
+        self.prefer.setToolTip(
+            "When netdesk and the server changed the same field since the last sync. "
+            "The other value is kept in the contact's history, and you can still pick it."
+        )
+        form.addRow("Both sides &changed a field:", self.prefer)
         layout.addLayout(form)
         row = QHBoxLayout()
         self.test_button = QPushButton("T&est connection")
@@ -119,6 +128,7 @@ class ContactsSyncDialog(ServerAccountForm, QDialog):
             on_start=self.on_start.isChecked(),
             every_minutes=self.every.value(),
             delete_on_server=bool(self.deletions.currentData()),
+            prefer=self.prefer.currentData(),
         )
         if keep_password and self.password.text():
             carddav.store_password(user, self.password.text())
@@ -196,7 +206,7 @@ class ContactsSyncDialog(ServerAccountForm, QDialog):
         else:
             self._ok(report.summary())
         self.window_.refresh_all()
-        if report.conflict_ids:  # the user decides: the newer value was only a default
+        if report.conflict_ids:  # the user decides: the rule only set a default
             from netdesk.ui.sync.conflicts_dialog import ConflictsDialog
 
             self.conflicts = ConflictsDialog(self, report)

@@ -140,3 +140,45 @@ def test_the_user_decides_a_conflict_the_other_way(window, qtbot, radicale, card
     assert any("Nurse Educator" in e.title for e in timeline(eve.id))
     sync_contacts(carddav_book, radicale.user, radicale.password)
     assert "TITLE:Charge Nurse" in dav.get(href).text
+
+
+def test_the_conflict_rule_is_chosen_in_the_dialog(window, qtbot, radicale, carddav_book):
+    """'netdesk's value wins' keeps this computer's value although the server's is newer."""
+    import re
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from netdesk.services.sync.carddav import load_config, sync_contacts
+    from netdesk.ui.sync.contacts_sync_dialog import open_contacts_sync
+
+    with time_machine.travel(datetime(2027, 3, 14, 9, 0, tzinfo=UTC), tick=False):
+        gil = create_contact(given_name="Gil", family_name="Ross", emails=["gil@h.example.org"])
+        sync_contacts(carddav_book, radicale.user, radicale.password)
+        gil = Contact.get_by_id(gil.id)
+        gil.title = "Charge Nurse"  # here, at 09:00
+        gil.save()
+    dav = AddressBookClient(carddav_book, radicale.user, radicale.password)
+    dav.find_addressbook()
+    href = CardSyncState.get().href
+    card = dav.get(href)
+    text = re.sub(r"REV:[^\r\n]*", "REV:20270314T120000Z", card.text.replace("\r\n", "\n"))
+    dav.put(href, text.replace("END:VCARD", "TITLE:Nurse Educator\nEND:VCARD"), card.etag)
+
+    dialog = open_contacts_sync(window)
+    assert dialog.prefer.currentData() == "newest"  # the documented default
+    dialog.url.setText(carddav_book)
+    dialog.user.setText(radicale.user)
+    dialog.password.setText(radicale.password)
+    dialog.prefer.setCurrentIndex(dialog.prefer.findData("mine"))
+    dialog.grab().save("/tmp/contacts_sync_prefer.png")
+    dialog.sync_button.click()
+    qtbot.waitUntil(lambda: getattr(dialog, "conflicts", None) is not None, timeout=15000)
+    assert load_config()["prefer"] == "mine"
+    assert Contact.get_by_id(gil.id).title == "Charge Nurse"  # ours, though older
+    assert "netdesk's value wins" in dialog.conflicts.findChild(type(dialog.status)).text()
+    dialog.conflicts.grab().save("/tmp/contacts_sync_prefer_conflicts.png")
+    dialog.conflicts.reject()
+    assert "TITLE:Charge Nurse" in dav.get(href).text
+    dialog.close()
+    assert open_contacts_sync(window).prefer.currentData() == "mine"
