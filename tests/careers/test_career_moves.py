@@ -1,0 +1,106 @@
+"""Careers that move: a re-import with a new title is one milestone and one follow-up."""
+
+from netdesk.models import Affiliation, Contact, FollowUp, ImportChange, Interaction
+from netdesk.services.clock import local_today
+from netdesk.services.contacts.affiliations import affiliation_rows
+from netdesk.services.contacts.records import create_contact
+from netdesk.services.importing.importer import commit_plan, plan_import, undo_import
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def card(*lines):
+    return "\n".join(["BEGIN:VCARD", "VERSION:3.0", *lines, "END:VCARD", ""])
+
+
+def ana(tmp_path, name, title, org="Mayo Clinic"):
+    text = card("FN:Ana Silva", "EMAIL:ana@x.example.org", f"ORG:{org}", f"TITLE:{title}")
+    return write(tmp_path, name, text)
+
+
+def milestones(contact_id):
+    return list(
+        Interaction.select().where(
+            (Interaction.contact == contact_id) & (Interaction.kind == "milestone")
+        )
+    )
+
+
+def test_reimport_with_new_title_is_one_milestone_and_one_followup_undo_removes_both(
+    db, tmp_path
+):
+    commit_plan(plan_import([ana(tmp_path, "a.vcf", "Associate Professor")]))
+    contact = Contact.get(Contact.display_name == "Ana Silva")
+
+    plan = plan_import([ana(tmp_path, "b.vcf", "Professor")])
+    (change,) = plan.career_changes()
+    assert (change.kind, change.before.title, change.after.title) == (
+        "promotion",
+        "Associate Professor",
+        "Professor",
+    )
+    assert not plan.entries[0].conflicts  # a move, not a field to overwrite
+    batch = commit_plan(plan)
+
+    (milestone,) = milestones(contact.id)
+    assert milestone.milestone_kind == "promotion"
+    assert "Associate Professor" in milestone.note and "Professor" in milestone.summary
+    (followup,) = FollowUp.select().where(FollowUp.contact == contact.id)
+    assert followup.origin_key == f"milestone:{milestone.id}"
+    assert followup.due_date == local_today()
+    assert Contact.get_by_id(contact.id).title == "Professor"
+    rows = affiliation_rows(contact.id)
+    assert [(r["title"], r["primary"], r["end_date"]) for r in rows] == [
+        ("Professor", True, None),
+        ("Associate Professor", False, local_today()),
+    ]
+    assert rows[0]["start_date"] == local_today()
+
+    # the same card again: nothing new happens
+    again = plan_import([ana(tmp_path, "c.vcf", "Professor")])
+    assert again.career_changes() == [] and again.entries[0].status == "identical"
+
+    undo_import(batch.id)
+    assert milestones(contact.id) == []
+    assert FollowUp.select().where(FollowUp.contact == contact.id).count() == 0
+    assert Contact.get_by_id(contact.id).title == "Associate Professor"
+    assert [(r["title"], r["primary"], r["end_date"]) for r in affiliation_rows(contact.id)] == [
+        ("Associate Professor", True, None)
+    ]
+
+
+def test_new_organization_is_a_new_position(db, tmp_path):
+    create_contact(
+        name="Ana Silva", emails=["ana@x.example.org"], organization="Mayo Clinic", title="RN"
+    )
+    plan = plan_import([ana(tmp_path, "b.vcf", "Nurse Manager", org="Cleveland Clinic")])
+    (change,) = plan.career_changes()
+    assert change.kind == "new position"
+    assert change.summary() == "RN, Mayo Clinic → Nurse Manager, Cleveland Clinic"
+
+
+def test_unticked_change_keeps_the_current_position(db, tmp_path):
+    contact = create_contact(
+        name="Ana Silva", emails=["ana@x.example.org"], organization="Mayo Clinic", title="RN"
+    )
+    plan = plan_import([ana(tmp_path, "b.vcf", "Nurse Manager")])
+    plan.career_changes()[0].apply = False
+    commit_plan(plan)
+    assert Contact.get_by_id(contact.id).title == "RN"
+    assert milestones(contact.id) == []
+    assert ImportChange.select().where(ImportChange.action == "career").count() == 0
+
+
+def test_filling_an_empty_title_is_not_a_move(db, tmp_path):
+    contact = create_contact(
+        name="Ana Silva", emails=["ana@x.example.org"], organization="Mayo Clinic"
+    )
+    plan = plan_import([ana(tmp_path, "b.vcf", "RN")])
+    assert plan.career_changes() == []
+    commit_plan(plan)
+    assert Contact.get_by_id(contact.id).title == "RN"
+    assert Affiliation.select().where(Affiliation.contact == contact.id).count() == 1
