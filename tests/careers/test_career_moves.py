@@ -30,9 +30,7 @@ def milestones(contact_id):
     )
 
 
-def test_reimport_with_new_title_is_one_milestone_and_one_followup_undo_removes_both(
-    db, tmp_path
-):
+def test_reimport_with_new_title_is_one_milestone_and_one_followup_undo_removes_both(db, tmp_path):
     commit_plan(plan_import([ana(tmp_path, "a.vcf", "Associate Professor")]))
     contact = Contact.get(Contact.display_name == "Ana Silva")
 

@@ -35,7 +35,6 @@ _INSERT_CONTACT = (
 )
 
 
-
 def _reindex_org(row: str) -> str:
     """The ``org`` column of the contact an affiliation trigger's ``row`` belongs to."""
     org = _ORG.replace("new.", "c.")

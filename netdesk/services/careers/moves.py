@@ -48,7 +48,9 @@ class CareerChange:
 
 
 def _differs(old: str, new: str) -> bool:
-    return bool(old.strip()) and bool(new.strip()) and old.strip().casefold() != new.strip().casefold()
+    return (
+        bool(old.strip()) and bool(new.strip()) and old.strip().casefold() != new.strip().casefold()
+    )
 
 
 def detect_change(
@@ -77,9 +79,7 @@ def detect_change(
         incoming.title or ("" if org_moved else current.title),
         incoming.department or ("" if org_moved else current.department),
     )
-    return CareerChange(
-        contact_id, name, current, after, NEW_POSITION if org_moved else PROMOTION
-    )
+    return CareerChange(contact_id, name, current, after, NEW_POSITION if org_moved else PROMOTION)
 
 
 def record_move(change: CareerChange, on: date | None = None) -> dict[str, Any]:

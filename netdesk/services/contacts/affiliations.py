@@ -125,7 +125,11 @@ def set_affiliations(contact: Contact, rows: Iterable[dict[str, Any]]) -> bool:
     The row marked primary (else the first that has not ended) goes on the contact
     row; with no current position the contact's organization and title are cleared.
     """
-    rows = [r for r in rows if any(clean_text(r.get(k)) for k in ("organization", "title", "department"))]
+    rows = [
+        r
+        for r in rows
+        if any(clean_text(r.get(k)) for k in ("organization", "title", "department"))
+    ]
     problems = validate_affiliations(rows)
     if problems:
         from netdesk.errors import InputError
@@ -178,10 +182,7 @@ def _clean_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def add_affiliations(contact_id: int, positions: Iterable[dict[str, Any]]) -> list[int]:
     """Add positions the contact does not hold yet (never primary); the new rows' ids."""
-    have = {
-        Position(r["organization"], r["title"]).key()
-        for r in affiliation_rows(contact_id)
-    }
+    have = {Position(r["organization"], r["title"]).key() for r in affiliation_rows(contact_id)}
     added = []
     for row in positions:
         row = _clean_row(row)
