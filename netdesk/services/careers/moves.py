@@ -15,7 +15,13 @@ from typing import Any
 from netdesk.models import Contact, FollowUp, Interaction, database
 from netdesk.services.calendar.followups import add_milestone
 from netdesk.services.clock import local_today
-from netdesk.services.contacts.affiliations import Position, move_primary, undo_move
+from netdesk.services.contacts.affiliations import (
+    Position,
+    affiliation_rows,
+    move_primary,
+    undo_move,
+)
+from netdesk.services.contacts.editing import save_contact
 from netdesk.services.history.interactions import refresh_last_interaction
 
 NEW_POSITION, PROMOTION = "new position", "promotion"
@@ -118,3 +124,49 @@ def undo_recorded_move(record: dict[str, Any]) -> None:
             milestone.delete_instance()
             refresh_last_interaction(milestone.contact_id)
         undo_move(record["affiliation"])
+
+
+def edit_brings_change(contact_id: int | None, values: dict[str, Any]) -> CareerChange | None:
+    """The move an editor form makes (a new title or organization), if it is one."""
+    if contact_id is None:
+        return None
+    rows = affiliation_rows(contact_id)
+    current = next((r for r in rows if r["primary"]), None)
+    if current is None:
+        return None
+    incoming = Position(
+        values.get("organization") or "", values.get("title") or "", values.get("department") or ""
+    )
+    return detect_change(
+        contact_id,
+        Contact.get_by_id(contact_id).name,
+        Position(current["organization"], current["title"], current["department"]),
+        incoming,
+        held=[
+            Position(r["organization"], r["title"]).key()
+            for r in rows
+            if not r["primary"] and r["end_date"] is None
+        ],
+        listed=[
+            Position(p.get("organization") or "", p.get("title") or "").key()
+            for p in values.get("positions", ())
+            if not p.get("end_date")
+        ],
+    )
+
+
+def save_contact_with_move(
+    contact_id: int | None, values: dict[str, Any], *, record: bool = True
+) -> Contact:
+    """Save an editor form; a new title or organization is recorded as a career move
+    (unless ``record`` is False: a correction), all in one transaction."""
+    with database.atomic():
+        change = edit_brings_change(contact_id, values) if record else None
+        if change is not None:
+            moved = record_move(change)
+            ended = moved["affiliation"]["ended"]
+            if "positions" in values and ended:
+                past = next(r for r in affiliation_rows(contact_id) if r["id"] == ended)
+                keys = ("organization", "title", "department", "start_date", "end_date")
+                values = {**values, "positions": [*values["positions"], {k: past[k] for k in keys}]}
+        return save_contact(contact_id, values)

@@ -180,6 +180,44 @@ def _clean_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def other_positions(contact: Contact | int) -> list[dict[str, Any]]:
+    """The positions besides the primary (the editor's table; the fields hold the primary)."""
+    keys = ("organization", "title", "department", "start_date", "end_date")
+    return [{k: r[k] for k in keys} for r in affiliation_rows(contact) if not r["primary"]]
+
+
+def set_other_positions(contact: Contact, rows: Iterable[dict[str, Any]]) -> bool:
+    """Make the positions besides the primary exactly ``rows``; False if unchanged."""
+    rows = [
+        {**r, "primary": False}
+        for r in rows
+        if any(clean_text(r.get(k)) for k in ("organization", "title", "department"))
+    ]
+    problems = validate_affiliations(rows)
+    if problems:
+        from netdesk.errors import InputError
+
+        raise InputError(" ".join(problems))
+    wanted = [_clean_row(r) for r in rows]
+    if wanted == [_clean_row({**r, "primary": False}) for r in other_positions(contact)]:
+        return False
+    with database.atomic():
+        Affiliation.delete().where(
+            (Affiliation.contact == contact.id) & (Affiliation.is_primary == False)  # noqa: E712
+        ).execute()
+        for position, row in enumerate(wanted, 1):
+            Affiliation.create(
+                contact=contact.id,
+                organization=organization_named(row["organization"]),
+                title=row["title"],
+                department=row["department"],
+                start_date=row["start_date"],
+                end_date=row["end_date"],
+                position=position,
+            )
+    return True
+
+
 def add_affiliations(contact_id: int, positions: Iterable[dict[str, Any]]) -> list[int]:
     """Add positions the contact does not hold yet (never primary); the new rows' ids."""
     have = {Position(r["organization"], r["title"]).key() for r in affiliation_rows(contact_id)}
