@@ -102,3 +102,29 @@ def test_filling_an_empty_title_is_not_a_move(db, tmp_path):
     commit_plan(plan)
     assert Contact.get_by_id(contact.id).title == "RN"
     assert Affiliation.select().where(Affiliation.contact == contact.id).count() == 1
+
+
+def run_cli(db_path, *args):
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "netdesk", "--db", str(db_path), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_cli_import_prints_career_changes_and_can_skip_them(db_path, tmp_path):
+    run_cli(db_path, "import", str(ana(tmp_path, "a.vcf", "RN")))
+    newer = ana(tmp_path, "b.vcf", "Nurse Manager")
+    out = run_cli(db_path, "import", "--skip-career-changes", str(newer))
+    assert "1 career change(s) left out" in out and "RN, Mayo Clinic → Nurse Manager" in out
+    out = run_cli(db_path, "import", str(newer))
+    assert "1 career change(s) recorded" in out
+    assert "Ana Silva: promotion, RN, Mayo Clinic → Nurse Manager, Mayo Clinic" in out
+    history = run_cli(db_path, "history", "1")
+    assert "Promotion: Nurse Manager" in history
+    listed = run_cli(db_path, "followups", "list")
+    assert "Congratulate Ana Silva" in listed
