@@ -108,3 +108,17 @@ def test_a_bad_date_in_the_table_is_shown_and_blocks_saving(page, qtbot):
     editor.positions.table.item(0, 3).setText("last spring")
     assert not editor.save_button.isEnabled()
     assert "not a date" in editor.status.text() or "Fix" in editor.status.text()
+
+
+def test_the_organization_filter_includes_second_appointments(page, qtbot):
+    contact = ben()
+    create_contact(name="Cleo Mayo", organization="Mayo Clinic")
+    create_contact(name="Dan Elsewhere", organization="Lakeside Clinic")
+    page.refresh()
+    combo = page.org_filter
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert labels[0] == "All organizations" and "Mayo Clinic" in labels
+    combo.setCurrentIndex(combo.findData("Mayo Clinic"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+    ids = {page.model.contact_id(r) for r in range(page.model.rowCount())}
+    assert ids == {contact.id, Contact.get(Contact.display_name == "Cleo Mayo").id}
