@@ -128,3 +128,26 @@ def test_cli_import_prints_career_changes_and_can_skip_them(db_path, tmp_path):
     assert "Promotion: Nurse Manager" in history
     listed = run_cli(db_path, "followups", "list")
     assert "Congratulate Ana Silva" in listed
+
+
+def test_cli_positions_add_and_move(db_path):
+    run_cli(db_path, "add", "--name", "Ana Silva", "--org", "Mayo Clinic", "--title", "RN")
+    run_cli(db_path, "positions", "1", "--add", "--org", "Rochester CC", "--title", "Instructor")
+    out = run_cli(
+        db_path, "positions", "1", "--move", "--org", "Cleveland Clinic", "--title", "CNO"
+    )
+    assert "Ana Silva: new position, RN, Mayo Clinic → CNO, Cleveland Clinic" in out
+    rows = out.splitlines()[1:]
+    assert rows[0].split("\t")[:3] == ["primary", "Cleveland Clinic", "CNO"]
+    assert rows[1].split("\t")[:3] == ["also", "Rochester CC", "Instructor"]
+    assert rows[2].split("\t")[:3] == ["past", "Mayo Clinic", "RN"]
+    assert run_cli(db_path, "contacts", "--search", "rochester").startswith("1\tAna Silva")
+    import subprocess
+    import sys
+
+    bad = subprocess.run(
+        [sys.executable, "-m", "netdesk", "--db", str(db_path), "positions", "1", "--move",
+         "--title", "CNO"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "not a move" in bad.stderr

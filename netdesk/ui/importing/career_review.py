@@ -7,24 +7,27 @@ Unticked: the contact keeps its current title and organization.
 """
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from netdesk.services.careers.moves import CareerChange
 
 HEADERS = ["Record", "Contact", "Change", "Before", "After"]
 
 
-class CareerChangesPage(QWidget):
-    def __init__(self, changes: list[CareerChange], parent: QWidget | None = None) -> None:
-        from netdesk.ui.importing.import_dialog import fill_table, make_table
+def rows(changes: list[CareerChange]) -> list[list[str]]:
+    """The table's text, one row per change (column 0 becomes the tick box)."""
+    return [["", c.name, c.kind, c.before.describe(), c.after.describe()] for c in changes]
 
+
+class CareerChangesPage(QWidget):
+    """``table`` is the review's kind of table, already filled with :func:`rows`."""
+
+    def __init__(
+        self, changes: list[CareerChange], table: QTableWidget, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.changes = changes
-        self.table = make_table(HEADERS)
-        fill_table(
-            self.table,
-            [["", c.name, c.kind, c.before.describe(), c.after.describe()] for c in changes],
-        )
+        self.table = table
         for row, change in enumerate(changes):
             box = QTableWidgetItem()
             box.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)

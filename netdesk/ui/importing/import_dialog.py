@@ -345,9 +345,11 @@ class ImportReviewDialog(QDialog):
             )
         careers = plan.career_changes()
         if careers:  # known contacts with a new title / organization: moves, each untickable
-            from netdesk.ui.importing.career_review import CareerChangesPage
+            from netdesk.ui.importing.career_review import HEADERS, CareerChangesPage, rows
 
-            self.career_page = CareerChangesPage(careers)
+            table = make_table(HEADERS)
+            fill_table(table, rows(careers))
+            self.career_page = CareerChangesPage(careers, table)
             self.tabs.addTab(self.career_page, f"Ca&reer changes ({len(careers):,})")
         cards = [e for e in plan.entries if e.draft.ocr_text]
         if cards:  # business-card photos: the photo next to editable fields
