@@ -162,13 +162,14 @@ def _same(a: Any, b: Any) -> bool:
 # --- writing a card into a contact ----------------------------------------------------
 
 
-def apply_draft(contact: Contact, draft: ContactDraft) -> None:
+def apply_draft(contact: Contact, draft: ContactDraft) -> bool:
     """Make the contact say what the card says (fields, emails, phones, addresses, tags,
     kept properties); events are only added. Fields only netdesk writes are never
-    cleared by a card that lacks them."""
+    cleared by a card that lacks them. True when the card brought a career move (the
+    contact then says more than the card: its past position)."""
     from netdesk.services.contacts.editing import set_tags
 
-    _record_career_move(contact, draft)
+    moved = _record_career_move(contact, draft)
     for name in (*DRAFT_FIELDS, "photo", "stay_in_touch_days"):
         value = getattr(draft, name)
         if (name in NETDESK_ONLY or name == "uid") and _empty(value):
@@ -189,9 +190,10 @@ def apply_draft(contact: Contact, draft: ContactDraft) -> None:
     _apply_events(contact, draft)
     add_affiliations(contact.id, [vars(p) for p in draft.affiliations])
     replace_extras(contact.id, draft_extras(draft))
+    return moved
 
 
-def _record_career_move(contact: Contact, draft: ContactDraft) -> None:
+def _record_career_move(contact: Contact, draft: ContactDraft) -> bool:
     """A card that brings a new title or organization: the old one becomes a past
     position, with a milestone and a congratulate follow-up (as on import).
 
@@ -201,7 +203,7 @@ def _record_career_move(contact: Contact, draft: ContactDraft) -> None:
     rows = affiliation_rows(contact.id)
     current = next((r for r in rows if r["primary"]), None)
     if current is None:
-        return
+        return False
     change = detect_change(
         contact.id,
         contact.name,
@@ -216,6 +218,7 @@ def _record_career_move(contact: Contact, draft: ContactDraft) -> None:
     )
     if change is not None:
         record_move(change)
+    return change is not None
 
 
 def _apply_methods(contact: Contact, draft: ContactDraft) -> None:

@@ -275,9 +275,11 @@ class _Run:
         base = base if isinstance(base, ContactDraft) else None
         if not local_changed and base is not None:
             with database.atomic():
-                apply_draft(contact, remote)
+                moved = apply_draft(contact, remote)
                 self.agree(state, contact, card.text, card.etag)
             self.report.updated_here += 1
+            if moved:  # the position the card replaced is kept here as a past one: send it
+                self.push(state, Contact.get_by_id(contact.id), retry=push_retry)
             return
         merged, conflicts = merge_drafts(base, local, remote, self.local_is_newer(contact, remote))
         with database.atomic():
