@@ -43,7 +43,7 @@ def test_a_new_title_from_another_client_is_one_milestone(tmp_path, radicale, ca
     assert "X-NETDESK-END" in dav.get(href).text
 
 
-def test_positions_travel_between_two_netdesks(two):
+def test_positions_travel_between_two_netdesks(two):  # noqa: F811 (the fixture)
     a, b, sync = two
     with on(a):
         ben = create_contact(name="Ben Okafor", emails=["ben@stmarys.example.org"])
