@@ -62,6 +62,9 @@ def test_reimport_with_new_title_is_one_milestone_and_one_followup_undo_removes_
     again = plan_import([ana(tmp_path, "c.vcf", "Professor")])
     assert again.career_changes() == [] and again.entries[0].status == "identical"
 
+    from netdesk.services.importing.importer import describe_undo
+
+    assert "1 career change(s) it recorded" in describe_undo(batch.id)
     undo_import(batch.id)
     assert milestones(contact.id) == []
     assert FollowUp.select().where(FollowUp.contact == contact.id).count() == 0

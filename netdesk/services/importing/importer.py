@@ -1026,6 +1026,12 @@ def describe_undo(batch_id: int) -> str:
     )
     if history:
         text += f" {history:,} timeline entries added since to the created contacts go with them."
+    careers = batch.changes.where(ImportChange.action == "career").count()
+    if careers:
+        text += (
+            f" The {careers:,} career change(s) it recorded are taken back: their milestones "
+            "and congratulate follow-ups are removed and the earlier positions are primary again."
+        )
     return text
 
 
