@@ -174,7 +174,12 @@ class ImportPlan:
 
     def career_changes(self) -> list[CareerChange]:
         """The moves this import would record (the review lists them, each can be unticked)."""
-        return [e.career for e in self.entries if e.career is not None and e.action == "merge"]
+        return [e.career for e in self.career_entries() if e.action == "merge"]
+
+    def career_entries(self) -> list[PlanEntry]:
+        """Entries whose card moves a known contact's career, merged or (possible
+        duplicates the user may still switch to a merge) not."""
+        return [e for e in self.entries if e.career is not None and e.action != "skip"]
 
     def counts(self) -> dict[str, int]:
         return {

@@ -10,13 +10,24 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from netdesk.services.careers.moves import CareerChange
+from netdesk.services.importing.importer import PlanEntry
 
 HEADERS = ["Record", "Contact", "Change", "Before", "After"]
 
 
-def rows(changes: list[CareerChange]) -> list[list[str]]:
-    """The table's text, one row per change (column 0 becomes the tick box)."""
-    return [["", c.name, c.kind, c.before.describe(), c.after.describe()] for c in changes]
+def rows(entries: list[PlanEntry]) -> list[list[str]]:
+    """The table's text, one row per change (column 0 becomes the tick box); a possible
+    duplicate's change applies only if the user merges it."""
+    return [
+        [
+            "",
+            e.career.name,
+            e.career.kind if e.action == "merge" else f"{e.career.kind} (if merged)",
+            e.career.before.describe(),
+            e.career.after.describe(),
+        ]
+        for e in entries
+    ]
 
 
 class CareerChangesPage(QWidget):

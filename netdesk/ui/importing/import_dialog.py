@@ -343,13 +343,13 @@ class ImportReviewDialog(QDialog):
             self.tabs.addTab(
                 self.privacy_table, f"P&atient data in notes ({len(plan.privacy_warnings):,})"
             )
-        careers = plan.career_changes()
+        careers = plan.career_entries()
         if careers:  # known contacts with a new title / organization: moves, each untickable
             from netdesk.ui.importing.career_review import HEADERS, CareerChangesPage, rows
 
             table = make_table(HEADERS)
             fill_table(table, rows(careers))
-            self.career_page = CareerChangesPage(careers, table)
+            self.career_page = CareerChangesPage([e.career for e in careers], table)
             self.tabs.addTab(self.career_page, f"Ca&reer changes ({len(careers):,})")
         cards = [e for e in plan.entries if e.draft.ocr_text]
         if cards:  # business-card photos: the photo next to editable fields

@@ -69,3 +69,23 @@ def test_career_changes_are_listed_and_each_can_be_unticked(window, qtbot, tmp_p
     assert (ben.title, ben.organization.name) == ("Nurse Manager", "St Mary's Hospital")
     assert Interaction.select().where(Interaction.kind == "milestone").count() == 1
     assert FollowUp.select().count() == 1
+
+
+def test_a_possible_duplicates_change_is_listed_as_if_merged(window, qtbot, tmp_path):
+    create_contact(name="Mei Chen", organization="UCSF Health", title="Staff Nurse")
+    path = tmp_path / "mei.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Mei Chen\nN:Chen;Mei;;;\nORG:UCSF Health\n"
+        "TITLE:Charge Nurse\nEMAIL:mei@ucsf.example.edu\nEND:VCARD\n"
+    )
+    dialog = open_review(window, qtbot, [path])
+    page = dialog.career_page
+    assert page.table.item(0, 2).text() == "promotion (if merged)"
+    assert "career change" not in dialog.summary.text()  # nothing applies as things stand
+    action = dialog.dup_table.cellWidget(0, 4)
+    action.setCurrentIndex(action.findData("merge"))
+    assert "1 career change(s)" in dialog.summary.text()
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.batch is not None, timeout=20000)
+    assert Contact.get().title == "Charge Nurse"
+    assert Interaction.select().where(Interaction.kind == "milestone").count() == 1
