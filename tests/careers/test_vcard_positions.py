@@ -104,3 +104,23 @@ def test_a_card_listing_the_current_position_among_others_is_no_move(db, tmp_pat
     path.write_text(text, encoding="utf-8")
     assert plan_import([path]).career_changes() == []
     assert ben.id
+
+
+def test_a_card_with_a_thousand_positions_keeps_fifty_and_says_so(db, tmp_path):
+    lines = [f"item{n}.ORG:Org {n}\r\nitem{n}.TITLE:Title {n}\r\n" for n in range(1, 1001)]
+    text = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Many Hats\r\nORG:Home Org\r\n"
+        + "".join(lines)
+        + "item5.X-NETDESK-START:not a date\r\nEND:VCARD\r\n"
+    )
+    path = tmp_path / "hats.vcf"
+    path.write_text(text, encoding="utf-8")
+    plan = plan_import([path])
+    (entry,) = plan.entries
+    assert len(entry.draft.affiliations) == 50
+    assert any("1,000 further positions" in w for w in entry.draft.warnings)
+    commit_plan(plan)
+    contact = Contact.get(Contact.display_name == "Many Hats")
+    assert len(affiliation_rows(contact.id)) == 51
+    # the unreadable date is kept as it came, not lost
+    assert "item5.X-NETDESK-START:not a date" in contact_vcard(contact, "3.0")

@@ -16,6 +16,7 @@ from netdesk.models import Affiliation, Contact, Organization
 from netdesk.services.importing.drafts import ContactDraft, DraftAffiliation
 
 START, END = "X-NETDESK-START", "X-NETDESK-END"
+MAX_POSITIONS = 50  # per card; a card with more is hostile or broken, the rest is noted
 
 
 def note_position(acc: dict, group: str, name: str, value: Any, pref: bool = False) -> None:
@@ -48,6 +49,12 @@ def settle_positions(draft: ContactDraft, acc: dict) -> None:
         draft.title = primary.get("title", "")
         draft.department = primary.get("department", "")
         draft.position_start = draft.position_start or primary.get("start_date")
+    if len(slots) > MAX_POSITIONS:
+        draft.warnings.append(
+            f"{len(slots):,} further positions (grouped ORG / TITLE); the first "
+            f"{MAX_POSITIONS} were kept, the rest left out."
+        )
+        slots = slots[:MAX_POSITIONS]
     for s in slots:
         draft.affiliations.append(
             DraftAffiliation(
