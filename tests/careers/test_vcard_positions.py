@@ -124,3 +124,11 @@ def test_a_card_with_a_thousand_positions_keeps_fifty_and_says_so(db, tmp_path):
     assert len(affiliation_rows(contact.id)) == 51
     # the unreadable date is kept as it came, not lost
     assert "item5.X-NETDESK-START:not a date" in contact_vcard(contact, "3.0")
+
+
+def test_a_shared_card_shows_only_the_primary_position(db):
+    ben = create_contact(name="Ben Okafor", emails=["ben@x.example.org"])
+    set_affiliations(ben, POSITIONS)
+    text = contact_vcard(Contact.get_by_id(ben.id), "3.0", shareable=True)
+    assert "ORG:St Mary's Hospital;Cardiology" in text
+    assert "item1.ORG" not in text and "Lakeside" not in text and "X-NETDESK" not in text

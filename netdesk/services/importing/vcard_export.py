@@ -174,7 +174,8 @@ def contact_vcard(
     lines = _modelled_lines(contact, version)
     lines = [with_params(line, params.get(target, "")) for target, line in lines]
     lines = _number_groups(lines, kept_lines) + kept_lines
-    lines = _with_positions(contact, version, lines)
+    if not shareable:  # a card handed out (my card, a QR code) shows the primary position only
+        lines = _with_positions(contact, version, lines)
     if contact.updated_at:
         lines.append(f"REV:{contact.updated_at:%Y%m%dT%H%M%SZ}")
     lines.append("END:VCARD")
