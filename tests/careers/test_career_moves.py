@@ -154,3 +154,26 @@ def test_cli_positions_add_and_move(db_path):
         capture_output=True, text=True,
     )  # fmt: skip
     assert bad.returncode == 2 and "not a move" in bad.stderr
+
+
+def test_linkedin_csv_a_month_later_brings_the_new_job(db, tmp_path, fixtures):
+    """LinkedIn's export is how most people learn that a connection moved."""
+    first = fixtures / "import/Connections.csv"
+    commit_plan(plan_import([first]))
+    text = first.read_text(encoding="utf-8").replace(
+        'Cleveland Clinic,"Nurse Educator, Critical Care"', "Mayo Clinic,Nurse Manager"
+    )
+    later = write(tmp_path, "Connections.csv", text)
+    plan = plan_import([later])
+    (change,) = plan.career_changes()
+    assert (change.name, change.kind, change.summary()) == (
+        "Fatima Haddad",
+        "new position",
+        "Nurse Educator, Critical Care, Cleveland Clinic → Nurse Manager, Mayo Clinic",
+    )
+    commit_plan(plan)
+    fatima = Contact.get(Contact.given_name == "Fatima")
+    assert [(r["organization"], r["end_date"] is None) for r in affiliation_rows(fatima.id)] == [
+        ("Mayo Clinic", True),
+        ("Cleveland Clinic", False),
+    ]
