@@ -65,3 +65,21 @@ def test_positions_travel_between_two_netdesks(two):  # noqa: F811 (the fixture)
         assert Interaction.select().count() == 0
     again = sync(b)
     assert (again.updated_there, again.updated_here) == (0, 0)
+
+
+def test_a_first_sync_never_takes_an_older_title_for_a_move(tmp_path, radicale, carddav_book):
+    """Without an agreed card, which side is newer is unknown: ours stays, theirs is history."""
+    from netdesk.services.history.interactions import timeline
+
+    dav = server(radicale, carddav_book)
+    dav.put(dav._path(carddav_book + "third-party-1.vcf"), THIRD_PARTY, None)
+    with on(tmp_path / "a.sqlite3"):
+        here = create_contact(
+            name="Adaeze Okafor", emails=["adaeze.okafor@stmarys.example.org"],
+            organization="St. Mary's Hospital", title="Chief of Cardiology",
+        )  # fmt: skip
+        sync_contacts(carddav_book, radicale.user, radicale.password)
+        assert Contact.get_by_id(here.id).title == "Chief of Cardiology"
+        assert Interaction.select().where(Interaction.kind == "milestone").count() == 0
+        history = [e.title for e in timeline(here.id)]
+        assert any("Attending Cardiologist" in t for t in history)

@@ -494,6 +494,8 @@ def _create_from_server(run: _Run, cards: list[tuple[Card, ContactDraft]]) -> No
     if not cards:
         return
     plan = _plan_new_cards(run, cards)
+    for change in plan.career_changes():  # no agreed card yet: which side is newer is unknown,
+        change.apply = False  # so ours is kept (the import's rule) and theirs goes to history
     with database.atomic():
         batch = commit_plan(plan, redact_notes=False)
         targets = batch.entry_contact_ids
@@ -505,10 +507,17 @@ def _create_from_server(run: _Run, cards: list[tuple[Card, ContactDraft]]) -> No
             if entry.action != "new" and not run.same_content(local_text, state):
                 state.local_hash = ""  # the merged contact still has to go to the server
                 state.save()
-                run.record_conflicts(  # ours was kept (the import's rule); theirs is history
-                    contact,
-                    [Conflict(c.field, c.existing, c.incoming, "here") for c in entry.conflicts],
-                )
+                kept = [Conflict(c.field, c.existing, c.incoming, "here") for c in entry.conflicts]
+                if entry.career is not None:
+                    before, after = entry.career.before, entry.career.after
+                    kept += [
+                        Conflict(name, getattr(before, name), getattr(after, name), "here")
+                        for name in ("organization", "title")
+                        if getattr(before, name) != getattr(after, name)
+                    ]
+                run.record_conflicts(
+                    contact, kept
+                )  # ours kept (the import's rule); theirs: history
             run.states[card.href] = state
         run.report.created_here += sum(e.action == "new" for e in plan.entries)
         run.report.updated_here += sum(e.action == "merge" for e in plan.entries)
