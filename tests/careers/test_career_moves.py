@@ -177,3 +177,17 @@ def test_linkedin_csv_a_month_later_brings_the_new_job(db, tmp_path, fixtures):
         ("Mayo Clinic", True),
         ("Cleveland Clinic", False),
     ]
+
+
+def test_an_organization_card_has_no_career(db, tmp_path):
+    create_contact(
+        name="Medtronic", kind="org", organization="Medtronic", title="Exhibitor",
+        emails=["booth@medtronic.example.com"],
+    )  # fmt: skip
+    text = card(
+        "FN:Medtronic", "X-ABShowAs:COMPANY", "ORG:Medtronic plc", "TITLE:Sponsor",
+        "EMAIL:booth@medtronic.example.com",
+    )  # fmt: skip
+    plan = plan_import([write(tmp_path, "m.vcf", text)])
+    assert plan.entries[0].action == "merge"
+    assert plan.career_changes() == []

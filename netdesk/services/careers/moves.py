@@ -128,8 +128,8 @@ def undo_recorded_move(record: dict[str, Any]) -> None:
 
 def edit_brings_change(contact_id: int | None, values: dict[str, Any]) -> CareerChange | None:
     """The move an editor form makes (a new title or organization), if it is one."""
-    if contact_id is None:
-        return None
+    if contact_id is None or "org" in (values.get("kind"), Contact.get_by_id(contact_id).kind):
+        return None  # an organization has no career
     rows = affiliation_rows(contact_id)
     current = next((r for r in rows if r["primary"]), None)
     if current is None:

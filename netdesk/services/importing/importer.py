@@ -511,6 +511,8 @@ def _position_of(values: dict[str, Any]) -> Position:
 def _find_career_change(entry: PlanEntry, state: ContactState) -> None:
     """A new title or organization is a career move: taken out of the field conflicts."""
     draft = entry.draft
+    if "org" in (state.fields.get("kind"), draft.kind):
+        return  # an organization's card has no career
     listed = [Position(p.organization, p.title).key() for p in draft.affiliations]
     change = detect_change(
         entry.target_id,

@@ -200,6 +200,8 @@ def _record_career_move(contact: Contact, draft: ContactDraft) -> bool:
     Second positions the card lacks are not removed: the card netdesk pushes next
     carries them again (a position ended by the move is on it with its end date).
     """
+    if "org" in (contact.kind, draft.kind):
+        return False  # an organization's card has no career
     rows = affiliation_rows(contact.id)
     current = next((r for r in rows if r["primary"]), None)
     if current is None:
