@@ -118,13 +118,20 @@ class ContactEditor(QWidget):
         self.positions = PositionsEditor()
         self.positions.on_change = self._changed
         self.positions.on_make_primary = self._make_primary
-        self.career_move = QCheckBox()
+        # shown when the title or organization changes: a short box, the details wrapped
+        self.career_move = QCheckBox("Record as a &career move")
         self.career_move.setChecked(True)
-        self.career_move.setToolTip(
-            "Ticked: the old position is kept as a past one (ended today), the timeline gets "
-            "a milestone and a congratulate follow-up is planned. Untick to correct a typo."
-        )
-        self.career_move.hide()
+        self.career_move.setToolTip("Untick to correct a typo instead")
+        self.career_move_note = QLabel()
+        self.career_move_note.setWordWrap(True)
+        self.career_move_note.setStyleSheet("color: palette(placeholder-text);")
+        self.career_move_box = QWidget()
+        move_layout = QVBoxLayout(self.career_move_box)
+        move_layout.setContentsMargins(0, 0, 0, 0)
+        move_layout.setSpacing(0)
+        move_layout.addWidget(self.career_move)
+        move_layout.addWidget(self.career_move_note)
+        self.career_move_box.hide()
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -147,7 +154,7 @@ class ContactEditor(QWidget):
         for key, label, hint in WORK_FIELDS:
             self._add_row(form, key, label, self._line(hint))
             if key == "department":
-                form.addRow("", self.career_move)
+                form.addRow("", self.career_move_box)
                 self._add_row(form, "positions", "Other pos&itions", self.positions)
         for key, label, hint in LIST_FIELDS:
             self._add_row(form, key, label, ListEdit(hint))
@@ -417,11 +424,12 @@ class ContactEditor(QWidget):
     def _offer_career_move(self) -> None:
         moved = self.moved_position()
         if moved:
-            self.career_move.setText(
-                f"Record as a &career move ({moved[0]} → {moved[1]}): keep the old position "
-                "as a past one, add a milestone and a congratulate follow-up"
+            self.career_move_note.setText(
+                f"{moved[0]} → {moved[1]}: the old position is kept as a past one (ended "
+                "today), a milestone goes on the timeline and a congratulate follow-up is "
+                "planned."
             )
-        self.career_move.setVisible(bool(moved))
+        self.career_move_box.setVisible(bool(moved))
 
     # actions ----------------------------------------------------------------
     def save(self) -> None:

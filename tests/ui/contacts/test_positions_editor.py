@@ -53,7 +53,7 @@ def test_add_a_position_with_the_keyboard_save_and_undo(page, window, qtbot):
     qtbot.keyClicks(table.focusWidget() or table, "Northwestern Medicine")
     qtbot.keyClick(table.focusWidget() or table, Qt.Key.Key_Return)
     table.item(2, 1).setText("Adjunct Professor")
-    assert editor.save_button.isEnabled() and not editor.career_move.isVisible()
+    assert editor.save_button.isEnabled() and not editor.career_move_box.isVisible()
     editor.save_button.click()
     assert ("Northwestern Medicine", "Adjunct Professor", False) in shown(contact.id)
     window.undo_stack.undo()
@@ -67,7 +67,7 @@ def test_make_primary_swaps_with_the_fields_and_is_no_move(page, qtbot):
     editor.positions.primary_button.click()
     assert editor.inputs["organization"].text() == "Mayo Clinic"
     assert editor.positions.table.item(0, 0).text() == "St Mary's Hospital"
-    assert not editor.career_move.isVisible()
+    assert not editor.career_move_box.isVisible()
     editor.save_button.click()
     assert Contact.get_by_id(contact.id).organization.name == "Mayo Clinic"
     assert ("St Mary's Hospital", "Attending Physician", False) in shown(contact.id)
@@ -78,8 +78,13 @@ def test_a_new_title_in_the_editor_is_a_career_move_undo_removes_it(page, window
     contact = ben()
     editor = open_contact(page, contact)
     editor.inputs["title"].setText("Chief of Cardiology")
-    assert editor.career_move.isVisible() and editor.career_move.isChecked()
-    assert "Attending Physician" in editor.career_move.text()
+    assert editor.career_move_box.isVisible() and editor.career_move.isChecked()
+    assert "Attending Physician, St Mary's Hospital → Chief of Cardiology" in (
+        editor.career_move_note.text()
+    )
+    assert editor.minimumSizeHint().width() < 700  # the note wraps, the form stays narrow
+    if os.environ.get("NETDESK_SHOTS"):
+        editor.grab().save(os.environ["NETDESK_SHOTS"] + "/editor_career_move.png")
     editor.save_button.click()
     (milestone,) = Interaction.select().where(Interaction.kind == "milestone")
     assert milestone.milestone_kind == "promotion"
