@@ -10,6 +10,8 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
+from netdesk.errors import InputError
+
 APP_NAME = "netdesk"
 DB_ENV = "NETDESK_DB"
 DATA_DIR_ENV = "NETDESK_DATA_DIR"
@@ -19,7 +21,15 @@ def data_dir() -> Path:
     """The directory for the database and backups, created user-only on first use."""
     override = os.environ.get(DATA_DIR_ENV)
     path = Path(override) if override else user_data_path(APP_NAME, appauthor=False)
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        source = f"{DATA_DIR_ENV}={override}" if override else f"the data folder {path}"
+        reason = "a file is in the way" if isinstance(exc, FileExistsError) else exc.strerror
+        raise InputError(
+            f"{source} cannot be used as netdesk's data folder ({reason or exc}); "
+            f"set {DATA_DIR_ENV} to a folder you can write to, or give --db PATH."
+        ) from exc
     return path
 
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -115,6 +116,10 @@ class MainWindow(QMainWindow):
         self.sidebar.setStyleSheet(
             "#sidebar { font-size: 13px; } #sidebar::item { padding: 6px 4px; }"
         )
+        # The count and the database stay in a corner of their own; messages come and go.
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.statusBar().addPermanentWidget(self.summary)
         self.stack = QStackedWidget()
         self.pages = {}  # key -> page, for the pages built so far
         self.page_specs = PAGES + camera_page_specs()
@@ -178,9 +183,12 @@ class MainWindow(QMainWindow):
         from netdesk.services.contacts.records import count_contacts
 
         path = database_path()
-        self.statusBar().showMessage(
-            f"{count_contacts():,} contacts · {path if path else 'in-memory database'}"
+        count = count_contacts()
+        self.summary.setText(
+            f"{count:,} contact{'' if count == 1 else 's'} · "
+            f"{path.name if path else 'in-memory database'}"
         )
+        self.summary.setToolTip(str(path) if path else "")
 
     # menus ------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -263,11 +271,7 @@ class MainWindow(QMainWindow):
             self.resize(1100, 720)
         last = self.settings.value("window/page", "today")
         self.show_page(last if last in self.page_keys else "today")
-        QTimer.singleShot(STATUS_DELAY_MS, self, self._first_status)  # counting waits
-
-    def _first_status(self) -> None:
-        if not self.statusBar().currentMessage():  # a message (the daily backup) goes first
-            self.update_status()
+        QTimer.singleShot(STATUS_DELAY_MS, self, self.update_status)  # counting waits
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -67,10 +67,15 @@ def test_long_card_leaves_out_addresses_first_then_refuses(db):
     contact = create_contact(name="Bo Long", emails=[f"bo{i}@example.org" for i in range(6)])
     for i in range(6):
         Address.create(
-            contact=contact, street=f"{i}00 Very Long Boulevard Name Street", locality="Springfield"
+            contact=contact,
+            street=f"{i}00 Very Long Boulevard Name Street",
+            locality="Springfield",
+            label=f"Clinic {i}",  # a free-text label: an itemN.X-ABLabel beside its ADR
         )
+    assert "X-ABLabel:Clinic 0" in my_card_vcard(contact)
     code = my_card_code(contact)
     assert code.version <= MAX_QR_VERSION and code.left_out == ["addresses"]
+    assert "ADR" not in code.vcard and "X-ABLabel" not in code.vcard  # no label left alone
     huge = create_contact(
         name="Too Many", emails=[f"person.number.{i}@example.org" for i in range(40)]
     )

@@ -72,6 +72,8 @@ def test_form_values_round_trip(db):
     [
         ({"emails": ["jane@"]}, "not a valid email"),
         ({"phones": ["12"]}, "not a phone number"),
+        ({"urls": ["java\tscript:alert(1)"]}, "cannot be saved as a link"),
+        ({"urls": ["data:text/html,<script>x</script>"]}, "cannot be saved as a link"),
         ({"npi": "1234567890"}, "check digit"),
         ({"birthday": "31/12/1980"}, "not a date"),
         ({"given_name": "", "family_name": "", "emails": [], "organization": ""}, "needs at least"),

@@ -88,6 +88,20 @@ def test_netdesk_db_pointing_at_a_text_file(tmp_path, monkeypatch, capsys):
     one_line_exit_2(capsys, ["contacts"], bad)
 
 
+@pytest.mark.parametrize("inside_a_file", [True, False], ids=["a-file-in-the-way", "a-file"])
+def test_netdesk_data_dir_that_cannot_be_a_folder(tmp_path, monkeypatch, capsys, inside_a_file):
+    monkeypatch.delenv("NETDESK_DB", raising=False)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    bad = notes / "netdesk" if inside_a_file else notes
+    monkeypatch.setenv("NETDESK_DATA_DIR", str(bad))
+    assert main(["contacts"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error" not in err
+    assert f"NETDESK_DATA_DIR={bad}" in err and "set NETDESK_DATA_DIR to a folder" in err
+    assert notes.read_text() == "my notes\n"
+
+
 def test_an_empty_file_becomes_a_new_database(tmp_path, capsys):
     empty = tmp_path / "new.sqlite3"
     empty.touch()

@@ -1,5 +1,7 @@
 """pytest fixtures for the calendar stand-ins (imported by the tests that use them)."""
 
+from html.parser import HTMLParser
+
 import pytest
 
 from netdesk.models import set_setting
@@ -40,7 +42,8 @@ def microsoft(tls_files, monkeypatch, db, kept_secrets):
 
 class StandInBrowser:
     """Plays the user's browser: opens the authorization URL and follows the redirect
-    back to netdesk's loopback server (on a thread, as netdesk is waiting for it)."""
+    back to netdesk's loopback server (on a thread, as netdesk is waiting for it); a
+    page that is an auto-submitting form (``response_mode=form_post``) is submitted."""
 
     def __init__(self, cafile) -> None:
         self.cafile = str(cafile)
@@ -48,16 +51,44 @@ class StandInBrowser:
 
     def open(self, url, new=0, autoraise=True):
         import threading
-        import urllib.request
 
         self.opened.append(url)
+        threading.Thread(target=self._visit, args=(url,)).start()
+        return True
+
+    def _visit(self, url: str) -> None:
         import ssl
+        import urllib.error
+        import urllib.parse
+        import urllib.request
 
         context = ssl.create_default_context(cafile=self.cafile)
-        threading.Thread(
-            target=lambda: urllib.request.urlopen(url, timeout=20, context=context).read()
-        ).start()
-        return True
+        try:
+            with urllib.request.urlopen(url, timeout=20, context=context) as answer:
+                page = answer.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError:
+            return  # an error page: the user is left looking at it
+        form = _PostForm()
+        form.feed(page)
+        if form.action:
+            data = urllib.parse.urlencode(form.fields).encode()
+            urllib.request.urlopen(form.action, data=data, timeout=20).read()
+
+
+class _PostForm(HTMLParser):
+    """The first ``<form method=post>`` of a page: its action and hidden fields."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action = ""
+        self.fields: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs) -> None:
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post" and not self.action:
+            self.action = attrs.get("action") or ""
+        elif tag == "input" and self.action and attrs.get("name"):
+            self.fields[attrs["name"]] = attrs.get("value") or ""
 
 
 @pytest.fixture

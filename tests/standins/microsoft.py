@@ -2,9 +2,12 @@
 
 One HTTPS server on 127.0.0.1 (MSAL insists on an https authority):
 
-- ``/{tenant}/v2.0/.well-known/openid-configuration``, ``…/oauth2/v2.0/devicecode`` and
-  ``…/oauth2/v2.0/token`` (device-code and refresh-token grants), answering with the
-  documented shapes, including ``invalid_grant`` once consent is revoked;
+- ``/{tenant}/v2.0/.well-known/openid-configuration``, ``…/oauth2/v2.0/devicecode``,
+  ``…/oauth2/v2.0/authorize`` (the authorization-code flow with PKCE for the interactive
+  browser sign-in: a loopback ``http://localhost:PORT`` redirect URI, S256 challenge,
+  state passed back, ``response_mode=form_post`` as an auto-submitting form) and ``…/oauth2/v2.0/token`` (device-code, authorization-code and
+  refresh-token grants), answering with the documented shapes, including
+  ``invalid_grant`` once consent is revoked;
 - ``/v1.0/me/calendar``, ``/v1.0/me/calendars``, ``/v1.0/me/calendars/{id}`` and
   ``/v1.0/me/calendars/{id}/events[/{event id}]`` (GET/POST/PATCH/DELETE) with
   ``@odata.etag``/If-Match, ``transactionId`` and ``$filter`` on the single-value
@@ -15,11 +18,14 @@ One HTTPS server on 127.0.0.1 (MSAL insists on an https authority):
 """
 
 import base64
+import hashlib
+import html
 import json
 import re
 import secrets
 import time
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 from tzlocal.windows_tz import win_tz
 
@@ -118,6 +124,7 @@ class MicrosoftStandIn(StandIn):
         self.access_tokens: set[str] = set()
         self.refresh_tokens: set[str] = set()
         self.device_codes: dict[str, bool] = {}  # code -> approved by the "user"
+        self.auth_codes: dict[str, dict] = {}  # code -> the authorize request it answers
         self.grants: list[str] = []  # grant types seen at the token endpoint
         self.calendars = {
             "AAMkCal-default": {"name": "Calendar", "isDefaultCalendar": True, "canEdit": True},
@@ -131,6 +138,7 @@ class MicrosoftStandIn(StandIn):
         self.events: dict[str, dict] = {}  # id -> event (with "calendar")
         self.transactions: dict[str, str] = {}
         self.approve_device = True
+        self.consent = True  # False: the user clicks "Cancel" on the consent page
         super().__init__(tls_files)
 
     # --- identity platform ------------------------------------------------------------
@@ -145,7 +153,7 @@ class MicrosoftStandIn(StandIn):
     def expire_access_tokens(self) -> None:
         self.access_tokens.clear()
 
-    def _tokens(self, tenant: str) -> dict:
+    def _tokens(self, tenant: str, nonce: str | None = None) -> dict:
         access, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
         self.access_tokens.add(access)
         self.refresh_tokens.add(refresh)
@@ -166,6 +174,7 @@ class MicrosoftStandIn(StandIn):
                         "preferred_username": "ana.silva@stmarys.example",
                         "name": "Ana Silva",
                     }
+                    | ({"nonce": nonce} if nonce else {})  # as sent to /authorize
                 ),
                 "",
             )
@@ -196,6 +205,8 @@ class MicrosoftStandIn(StandIn):
                     "response_types_supported": ["code", "id_token", "code id_token"],
                 },
             )
+        if rest == "/oauth2/v2.0/authorize" and request.method == "GET":
+            return self._authorize(request.query)
         form = request.form()
         if form.get("client_id") != self.client_id:
             return (
@@ -249,6 +260,8 @@ class MicrosoftStandIn(StandIn):
                     )
                 del self.device_codes[code]
                 return 200, {}, self._tokens(tenant)
+            if grant == "authorization_code":
+                return self._redeem(form, tenant)
             if grant == "refresh_token":
                 token = form.get("refresh_token", "")
                 if token not in self.refresh_tokens:
@@ -265,6 +278,64 @@ class MicrosoftStandIn(StandIn):
                 return 200, {}, self._tokens(tenant)
             return 400, {}, {"error": "unsupported_grant_type", "error_description": grant}
         return 404, {}, {"error": "not_found"}
+
+    def _authorize(self, query: dict[str, str]):
+        """The user "signs in and consents" at once; the browser goes back to the app.
+
+        Checked as the identity platform does for a public client: the client id, a
+        loopback redirect URI (any port is allowed for http://localhost), response_type
+        code, the scopes, and a PKCE S256 challenge (required for native apps).
+        """
+        redirect = query.get("redirect_uri", "")
+        where = urlsplit(redirect)
+        problem = None
+        if query.get("client_id") != self.client_id:
+            problem = "AADSTS700016: Application not found in the directory."
+        elif where.scheme != "http" or where.hostname not in ("localhost", "127.0.0.1"):
+            problem = f"AADSTS50011: The redirect URI '{redirect}' does not match."
+        if problem:  # not redirected back: the identity platform shows its own error page
+            return 400, {}, {"error": "invalid_request", "error_description": problem}
+        scopes = set(query.get("scope", "").split())
+        if query.get("response_type") != "code":
+            answer = {"error": "unsupported_response_type"}
+        elif "Calendars.ReadWrite" not in scopes or "offline_access" not in scopes:
+            answer = {"error": "invalid_scope", "error_description": f"scope {sorted(scopes)}"}
+        elif query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
+            answer = {"error": "invalid_request", "error_description": "AADSTS9002325: PKCE"}
+        elif not self.consent:
+            answer = {
+                "error": "access_denied",
+                "error_description": "AADSTS65004: User declined to consent to access the app.",
+            }
+        else:
+            code = secrets.token_urlsafe(24)
+            self.auth_codes[code] = dict(query)
+            answer = {"code": code}
+        answer["state"] = query.get("state", "")
+        if query.get("response_mode") == "form_post":  # MSAL asks for it: no code in a URL
+            fields = "".join(
+                f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}"/>'
+                for k, v in answer.items()
+            )
+            page = (
+                '<html><body onload="document.forms[0].submit()">'
+                f'<form method="POST" action="{html.escape(redirect)}">{fields}</form>'
+                "</body></html>"
+            )
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
+        return 302, {"Location": f"{redirect}?{urlencode(answer)}"}, {}
+
+    def _redeem(self, form: dict[str, str], tenant: str):
+        """grant_type=authorization_code: the same redirect URI and the PKCE verifier."""
+        asked = self.auth_codes.pop(form.get("code", ""), None)
+        verifier = form.get("code_verifier", "")
+        digest = hashlib.sha256(verifier.encode()).digest()
+        challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        if asked is None or asked["redirect_uri"] != form.get("redirect_uri"):
+            return 400, {}, {"error": "invalid_grant", "error_description": "AADSTS70000"}
+        if challenge != asked["code_challenge"]:
+            return 400, {}, {"error": "invalid_grant", "error_description": "AADSTS501481"}
+        return 200, {}, self._tokens(tenant, asked.get("nonce"))
 
     # --- Graph ------------------------------------------------------------------------
     def _etag(self, event: dict) -> str:

@@ -302,3 +302,53 @@ def test_event_edited_in_outlook_is_overwritten_and_test_says_where(microsoft, f
     assert event["subject"].startswith("Follow up") and event["start"]["dateTime"].startswith(
         "2026-12-08"
     )
+
+
+@pytest.fixture
+def default_browser(tls_files, monkeypatch):
+    """The stand-in browser as the system's default one (MSAL opens ``webbrowser.open``)."""
+    import contextlib
+    import webbrowser
+
+    from tests.standins.fixtures import StandInBrowser
+
+    browser = StandInBrowser(tls_files[0])
+    monkeypatch.delenv("BROWSER", raising=False)
+    with contextlib.suppress(webbrowser.Error):
+        webbrowser.get()  # the standard browsers are registered once, before ours
+    monkeypatch.setattr(webbrowser, "_tryorder", list(webbrowser._tryorder or []))
+    webbrowser.register("netdesk-standin-default", None, browser, preferred=True)
+    return browser
+
+
+def test_browser_sign_in_uses_pkce_and_a_loopback_redirect(microsoft, default_browser, followups):
+    from urllib.parse import parse_qs, urlsplit
+
+    assert accounts.microsoft_sign_in_browser() == "ana.silva@stmarys.example"
+    (opened,) = default_browser.opened
+    asked = {k: v[0] for k, v in parse_qs(urlsplit(opened).query).items()}
+    assert opened.startswith(microsoft.authority() + "/oauth2/v2.0/authorize?")
+    assert asked["code_challenge_method"] == "S256" and asked["prompt"] == "select_account"
+    assert urlsplit(asked["redirect_uri"]).hostname == "localhost"
+    assert microsoft.grants == ["authorization_code"]
+    assert get_setting("microsoft.username") == "ana.silva@stmarys.example"
+    assert accounts.account_status("microsoft").connected
+    assert run().created == 2  # the tokens it got reach Graph
+
+
+def test_browser_sign_in_declined_is_one_clear_message(microsoft, default_browser):
+    microsoft.consent = False
+    with pytest.raises(UserError, match="declined to consent"):
+        accounts.microsoft_sign_in_browser()
+    assert not accounts.account_status("microsoft").connected
+    assert microsoft.grants == []
+
+
+def test_browser_sign_in_nobody_finishes_gives_up(microsoft, default_browser, monkeypatch):
+    from netdesk.services.sync import tokens
+
+    monkeypatch.setattr(tokens, "BROWSER_TIMEOUT_S", 1)
+    monkeypatch.setattr(default_browser, "_visit", lambda url: None)  # the tab is left open
+    with pytest.raises(UserError, match="sign-in failed: User did not complete the flow in time"):
+        accounts.microsoft_sign_in_browser()
+    assert not accounts.account_status("microsoft").connected

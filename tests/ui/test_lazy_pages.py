@@ -58,4 +58,9 @@ def test_the_status_bar_counts_once_the_window_is_shown(window, qtbot):
     from netdesk.services.contacts.records import create_contact
 
     create_contact(name="Ana Silva")  # after the window was built: counted later
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("1 contacts"))
+    qtbot.waitUntil(lambda: window.summary.text().startswith("1 contact ·"))
+    create_contact(name="Ben Okafor")
+    window.statusBar().showMessage("Backup saved", 1)  # a passing message leaves the count
+    window.refresh_all()
+    qtbot.wait(20)
+    assert window.summary.text().startswith("2 contacts ·")

@@ -47,13 +47,15 @@ from netdesk.services.contacts.records import (
 from netdesk.services.limits import MAX_PHOTO_BYTES
 
 URL_KINDS = ("url", "social")
+# Editor list fields checked line by line: (form key, method kind).
+METHOD_FIELDS = (("emails", "email"), ("phones", "phone"), ("urls", "url"))
 
 
 def validate_form(values: dict[str, Any]) -> list[str]:
     """Every problem with an editor form, as messages (empty = it can be saved)."""
     fields = {k: v for k, v in values.items() if k in EDITABLE_FIELDS}
     problems = validate_fields(fields)
-    for kind, key in (("email", "emails"), ("phone", "phones")):
+    for key, kind in METHOD_FIELDS:
         problems += [p for v in values.get(key, ()) if (p := validate_method(kind, v))]
     for key in ("birthday", "anniversary"):
         if values.get(key) not in (None, "") and not _is_date(values[key]):

@@ -26,6 +26,7 @@ from netdesk.models import (
     database,
 )
 from netdesk.services.contacts.normalize import (
+    is_safe_link,
     is_valid_email,
     is_valid_npi,
     is_valid_phone,
@@ -101,6 +102,11 @@ def validate_method(kind: str, value: str) -> str | None:
         return f"{value!r} is not a valid email address."
     if kind == "phone" and not is_valid_phone(value):
         return f"{value!r} is not a phone number (include the country code outside the US)."
+    if kind in ("url", "social") and not is_safe_link(value):
+        return (
+            f"{value[:80]!r} cannot be saved as a link: only web, mail and phone links "
+            "(https:, mailto:, tel:, …) are kept."
+        )
     return None
 
 

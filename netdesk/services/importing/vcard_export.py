@@ -181,7 +181,7 @@ def contact_vcard(
     lines.append("END:VCARD")
     dropped = (PRIVATE_PROPERTIES if shareable else ()) + tuple(leave_out)
     if dropped:
-        lines = [line for line in lines if _property_name(line) not in dropped]
+        lines = _without(lines, dropped)
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
@@ -204,9 +204,23 @@ def _with_positions(contact: Contact, version: str, lines: list[str]) -> list[st
     return [*lines, *extra]
 
 
+def _without(lines: list[str], names: tuple[str, ...]) -> list[str]:
+    """``lines`` without the properties ``names``, nor the X-ABLabels they leave alone."""
+    kept = [line for line in lines if _property_name(line) not in names]
+    labelled = {_group(line) for line in kept if _property_name(line) != "X-ABLABEL"}
+    return [
+        line for line in kept if _property_name(line) != "X-ABLABEL" or _group(line) in labelled
+    ]
+
+
 def _property_name(line: str) -> str:
     """NAME of ``[group.]NAME[;params]:value``."""
     return re.split("[;:]", line, maxsplit=1)[0].rpartition(".")[2].upper()
+
+
+def _group(line: str) -> str:
+    """group of ``group.NAME[;params]:value`` in lower case; "" when it has none."""
+    return re.split("[;:]", line, maxsplit=1)[0].rpartition(".")[0].lower()
 
 
 def _modelled_lines(contact: Contact, version: str) -> list[tuple[str, str]]:

@@ -28,6 +28,7 @@ MICROSOFT_LOGIN = "https://login.microsoftonline.com"
 GOOGLE_REVOKE = "https://oauth2.googleapis.com/revoke"
 GOOGLE_AUTH = "https://accounts.google.com/o/oauth2/auth"
 GOOGLE_TOKEN = "https://oauth2.googleapis.com/token"
+BROWSER_TIMEOUT_S = 300  # a browser sign-in nobody finishes gives up instead of hanging
 
 
 # --- Microsoft -----------------------------------------------------------------------
@@ -143,7 +144,11 @@ class MicrosoftSignIn:
     def sign_in_interactive(self) -> str:
         """The system browser signs in, with a loopback redirect (needs a desktop session)."""
         try:
-            result = self.app.acquire_token_interactive(MICROSOFT_SCOPES, prompt="select_account")
+            result = self.app.acquire_token_interactive(
+                MICROSOFT_SCOPES, prompt="select_account", timeout=BROWSER_TIMEOUT_S
+            )
+        except RuntimeError as exc:  # MSAL's own checks of the answer (the ID token's nonce)
+            raise UserError(f"Microsoft sign-in failed: {str(exc)[:200]}") from None
         except Exception as exc:
             raise _unreachable(self.config.authority, exc) from None
         self._check(result)
@@ -243,7 +248,7 @@ def google_sign_in(client_config: dict, browser: str | None = None) -> None:
             open_browser=True,
             authorization_prompt_message="",
             success_message="netdesk is signed in to Google Calendar; you can close this tab.",
-            timeout_seconds=300,
+            timeout_seconds=BROWSER_TIMEOUT_S,
         )
     except Exception as exc:
         raise UserError(f"Google sign-in did not complete ({type(exc).__name__}: {exc}).") from None

@@ -27,7 +27,12 @@ from PySide6.QtWidgets import (
 
 from netdesk.models import ROLES, Organization
 from netdesk.models.contact import ORG_MARKER
-from netdesk.services.contacts.editing import form_values, tag_names, validate_form
+from netdesk.services.contacts.editing import (
+    METHOD_FIELDS,
+    form_values,
+    tag_names,
+    validate_form,
+)
 from netdesk.services.contacts.records import get_contact, validate_fields, validate_method
 from netdesk.ui.contacts.affiliations_table import PositionsEditor
 from netdesk.ui.contacts.editor_extras import AddressesEditor, PhotoBox, UidLabel
@@ -331,7 +336,7 @@ class ContactEditor(QWidget):
             found = validate_fields({"npi": values["npi"]})
             if found:
                 problems["npi"] = found[0]
-        for key, kind in (("emails", "email"), ("phones", "phone")):
+        for key, kind in METHOD_FIELDS:
             bad = [p for v in values[key] if (p := validate_method(kind, v))]
             if bad:
                 problems[key] = " ".join(bad)

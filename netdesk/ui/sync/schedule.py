@@ -42,7 +42,7 @@ class ContactsSyncSchedule(QObject):
 
     def _done(self, report) -> None:
         self.running = False
-        self.window_.refresh_all()  # (it rewrites the status bar, so it goes first)
+        self.window_.refresh_all()
         self.window_.statusBar().showMessage(report.summary(), 15000)
 
     def _failed(self, exc: Exception) -> None:

@@ -221,6 +221,11 @@ def test_validation_blocks_bad_email_and_npi(page, qtbot):
     assert "not a date" in editor.errors["anniversary"].text()
     type_into(qtbot, editor.inputs["anniversary"], "2020-06-01")
     assert editor.save_button.isEnabled()
+    editor.inputs["urls"].setPlainText("linkedin.com/in/jane\njavascript:alert(1)")
+    assert not editor.save_button.isEnabled()
+    assert "cannot be saved as a link" in editor.errors["urls"].text()
+    editor.inputs["urls"].setPlainText("linkedin.com/in/jane")
+    assert editor.save_button.isEnabled()
     editor.inputs["phones"].setPlainText("12")
     assert not editor.save_button.isEnabled()
     editor.save()  # Ctrl+S / Enter on an invalid form does nothing
