@@ -19,6 +19,7 @@ from netdesk.errors import UserError
 
 COMMAND_MODULES = (
     "netdesk.commands.contacts",
+    "netdesk.commands.positions",
     "netdesk.commands.importing",
     "netdesk.commands.history",
     "netdesk.commands.followups",

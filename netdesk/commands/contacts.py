@@ -15,6 +15,12 @@ def register(subparsers) -> None:
     p.add_argument(
         "--kind", default="", choices=("", *CONTACT_KINDS), help="only people or organizations"
     )
+    p.add_argument(
+        "--org",
+        default="",
+        metavar="ORG",
+        help="everyone with a current position there (a second appointment counts)",
+    )
     p.add_argument("--archived", action="store_true", help="include archived contacts")
     p.add_argument("--limit", type=int, default=0, help="at most this many (0 = all)")
     p.add_argument("--json", action="store_true", help="print a JSON array")
@@ -43,6 +49,7 @@ def list_contacts(args) -> int:
         tag=args.tag,
         role=args.role,
         kind=args.kind,
+        organization=args.org,
         include_archived=args.archived,
     )
     query = contact_query(f)

@@ -37,6 +37,12 @@ def register(subparsers) -> None:
         action="store_true",
         help="keep notes that look like patient data as written (default: redact them)",
     )
+    p.add_argument(
+        "--skip-career-changes",
+        action="store_true",
+        help="keep known contacts' current title and organization (no past position, "
+        "milestone or congratulate follow-up)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=import_files)
 
@@ -82,6 +88,9 @@ def import_files(args) -> int:
             )
     workers = 2 if (os.cpu_count() or 1) > 1 else 1
     plan = plan_import([Path(f) for f in args.files], workers=workers)
+    careers = plan.career_changes()
+    for change in careers:
+        change.apply = not args.skip_career_changes
     counts = plan.counts()
     problems = [
         {"file": p.file, "card": p.card, "line": p.line, "message": p.message}
@@ -113,6 +122,8 @@ def import_files(args) -> int:
             "skipped": counts["skipped"],
             "problems": problems,
         }
+        if careers:  # known contacts with a new title or organization
+            out["career_changes"] = [c.to_dict() for c in careers]
         if plan.groups:  # group cards: the tag each became, members found and not
             out["groups"] = [g.to_dict(plan) for g in plan.groups]
         if plan.privacy_warnings:  # an extra key, only when there is something to say
@@ -132,6 +143,7 @@ def import_files(args) -> int:
             f"{len(possible)} possible duplicate(s) were imported as new contacts; "
             "review them in the window to merge."
         )
+    _print_career_changes(careers, args)
     for g in plan.groups:
         missing = f", {len(g.missing)} not in the file" if g.missing else ""
         tagged = f"tag for {len(g.members)} contact(s){missing}"
@@ -140,6 +152,19 @@ def import_files(args) -> int:
         print(f"  {p['file']}: card {p['card']}, line {p['line']}: {p['message']}", file=sys.stderr)
     _warn_sensitive_notes(plan.privacy_warnings, args)
     return 0
+
+
+def _print_career_changes(careers, args) -> None:
+    if not careers:
+        return
+    if args.skip_career_changes:
+        print(f"{len(careers)} career change(s) left out (--skip-career-changes):")
+    elif args.dry_run:
+        print(f"{len(careers)} career change(s) would be recorded:")
+    else:
+        print(f"{len(careers)} career change(s) recorded (milestone + congratulate follow-up):")
+    for change in careers:
+        print(f"  {change.name}: {change.kind}, {change.summary()}")
 
 
 def _warn_sensitive_notes(warnings, args) -> None:

@@ -1,5 +1,6 @@
 """Peewee models. Plain Python: nothing here imports Qt."""
 
+from netdesk.models.affiliation import Affiliation
 from netdesk.models.attendance import EventAttendance
 from netdesk.models.calendar_link import LINK_STATES, CalendarLink
 from netdesk.models.contact import (
@@ -38,6 +39,7 @@ from netdesk.models.store.opening import open_database
 from netdesk.models.vcard_sync import CardSyncState, VCardProperty
 
 __all__ = [
+    "Affiliation",
     "ALL_MODELS",
     "CHANNELS",
     "EVENT_KINDS",

@@ -1,5 +1,6 @@
 """Every model, in the order their tables are created."""
 
+from netdesk.models.affiliation import Affiliation
 from netdesk.models.attendance import EventAttendance
 from netdesk.models.calendar_link import CalendarLink
 from netdesk.models.contact import Address, Contact, ContactMethod, ContactTag, Organization, Tag
@@ -29,4 +30,5 @@ ALL_MODELS = [
     CalendarLink,
     VCardProperty,
     CardSyncState,
+    Affiliation,
 ]

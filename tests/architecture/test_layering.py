@@ -28,6 +28,7 @@ LAYERS = (
     ("netdesk.services.contacts",),
     ("netdesk.services.history",),
     ("netdesk.services.calendar",),
+    ("netdesk.services.careers",),
     ("netdesk.services.importing", "netdesk.services.capture"),  # pictures are one more input
     ("netdesk.services.sync",),
     ("netdesk.commands",),

@@ -142,7 +142,9 @@ def test_merge_fills_empty_fields_keeps_every_method_never_overwrites(db, tmp_pa
     (entry,) = plan.entries
     assert (entry.status, entry.action, entry.target_id) == ("duplicate", "merge", existing.id)
     assert "same email" in entry.reason
-    assert [c.field for c in entry.conflicts] == ["title"]
+    assert entry.conflicts == []  # a new title is a career move (tests/careers) ...
+    assert entry.career.after.title == "Director of Pharmacy"
+    entry.career.apply = False  # ... which the user may untick
     assert entry.fills["specialty"] == "Oncology"
     batch = commit_plan(plan, tag="ashp")
     contact = Contact.get_by_id(existing.id)
@@ -163,21 +165,24 @@ def test_merge_fills_empty_fields_keeps_every_method_never_overwrites(db, tmp_pa
 
 
 def test_field_choice_overwrites_only_when_chosen(db, tmp_path):
-    existing = create_contact(name="Ana Silva", emails=["ana@x.example.org"], title="Pharmacist")
+    # (a new title or organization is a career move instead: tests/careers)
+    existing = create_contact(
+        name="Ana Silva", emails=["ana@x.example.org"], specialty="Oncology pharmacy"
+    )
     plan = plan_import(
         [
             write(
                 tmp_path,
                 "a.vcf",
-                card(FN="Ana Silva", EMAIL="ana@x.example.org", TITLE="Director of Pharmacy"),
+                card(FN="Ana Silva", EMAIL="ana@x.example.org", X_NETDESK_SPECIALTY="Pediatrics"),
             )
         ]
     )
     plan.entries[0].conflicts[0].use_incoming = True
     batch = commit_plan(plan)
-    assert Contact.get_by_id(existing.id).title == "Director of Pharmacy"
+    assert Contact.get_by_id(existing.id).specialty == "Pediatrics"
     undo_import(batch.id)
-    assert Contact.get_by_id(existing.id).title == "Pharmacist"
+    assert Contact.get_by_id(existing.id).specialty == "Oncology pharmacy"
 
 
 def test_duplicates_within_the_file_and_by_uid_and_phone(db, tmp_path):

@@ -15,11 +15,12 @@ from collections.abc import Callable
 from peewee import SqliteDatabase
 
 from netdesk.models.registry import ALL_MODELS
+from netdesk.models.store.affiliation_sync import create_affiliation_sync
 from netdesk.models.store.organization_sort import create_organization_sort
 from netdesk.models.store.search_index import SCHEMA as SEARCH_SCHEMA
 from netdesk.models.store.search_index import create_search_index
 
-CURRENT_VERSION = 6
+CURRENT_VERSION = 7
 
 _pre_migration_hook: Callable[[SqliteDatabase, int, int], None] | None = None
 
@@ -39,6 +40,11 @@ def schema_version(db: SqliteDatabase) -> int:
 
 def _v2_search_index(db: SqliteDatabase) -> None:
     """v2: accent- and case-insensitive full-text search over names, orgs, emails."""
+    from netdesk.models.affiliation import Affiliation
+
+    # The index reads every position (v7 fills the table): it must exist from here on.
+    with db.bind_ctx([Affiliation], bind_refs=False, bind_backrefs=False):
+        db.create_tables([Affiliation], safe=True)
     create_search_index(db, populate=True)
 
 
@@ -104,12 +110,31 @@ def _v6_vcard_properties_and_card_sync(db: SqliteDatabase) -> None:
     db.create_tables([VCardProperty, CardSyncState], safe=True)
 
 
+def _v7_affiliations(db: SqliteDatabase) -> None:
+    """v7: several positions per contact; each contact's position becomes its primary one.
+
+    The search triggers are made again (they now index the other positions too) and
+    the index rebuilt.
+    """
+    from netdesk.models.affiliation import Affiliation
+
+    with db.bind_ctx([Affiliation], bind_refs=False, bind_backrefs=False):
+        db.create_tables([Affiliation], safe=True)
+    create_affiliation_sync(db, populate=True)
+    for (name,) in db.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'contact_search_%'"
+    ).fetchall():
+        db.execute_sql(f'DROP TRIGGER "{name}"')
+    create_search_index(db, populate=True)
+
+
 STEPS: dict[int, Callable[[SqliteDatabase], None]] = {
     2: _v2_search_index,
     3: _v3_contact_kind,
     4: _v4_calendar_links,
     5: _v5_organization_sort,
     6: _v6_vcard_properties_and_card_sync,
+    7: _v7_affiliations,
 }
 
 
@@ -130,6 +155,7 @@ def migrate_to_current(db: SqliteDatabase) -> int:
             db.create_tables(ALL_MODELS)
             create_search_index(db, populate=False)
             create_organization_sort(db, populate=False)
+            create_affiliation_sync(db, populate=False)
             db.execute_sql(f"PRAGMA user_version = {CURRENT_VERSION}")
         return 0
     if version == CURRENT_VERSION:

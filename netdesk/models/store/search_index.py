@@ -19,7 +19,11 @@ _NAME = (
 _ORG = (
     "coalesce((SELECT name FROM organization WHERE id = new.organization_id),'') || ' ' || "
     "coalesce(new.department,'') || ' ' || coalesce(new.title,'') || ' ' || "
-    "coalesce(new.specialty,'')"
+    "coalesce(new.specialty,'') || ' ' || "
+    # the other positions (a second appointment, a past job) find the contact too
+    "coalesce((SELECT group_concat(coalesce(o.name,'') || ' ' || a.title || ' ' || a.department, "
+    "' ') FROM affiliation AS a LEFT JOIN organization AS o ON o.id = a.organization_id "
+    "WHERE a.contact_id = new.id AND NOT a.is_primary),'')"
 )
 _METHODS = (
     "coalesce((SELECT group_concat(value, ' ') FROM contact_method WHERE contact_id = {id}),'')"
@@ -29,6 +33,16 @@ _INSERT_CONTACT = (
     "INSERT INTO contact_search(rowid, name, org, methods) "
     f"VALUES (new.id, {_NAME}, {_ORG}, {_METHODS.format(id='new.id')});"
 )
+
+
+def _reindex_org(row: str) -> str:
+    """The ``org`` column of the contact an affiliation trigger's ``row`` belongs to."""
+    org = _ORG.replace("new.", "c.")
+    return (
+        f"UPDATE contact_search SET org = (SELECT {org} FROM contact AS c "
+        f"WHERE c.id = {row}.contact_id) WHERE rowid = {row}.contact_id;"
+    )
+
 
 SCHEMA = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS contact_search USING fts5("
@@ -53,7 +67,17 @@ SCHEMA = [
     f"UPDATE contact_search SET methods = {_METHODS.format(id='old.contact_id')} "
     "WHERE rowid = old.contact_id; END",
     "CREATE TRIGGER IF NOT EXISTS contact_search_ou AFTER UPDATE OF name ON organization BEGIN "
-    "UPDATE contact SET organization_id = organization_id WHERE organization_id = new.id; END",
+    "UPDATE contact SET organization_id = organization_id WHERE organization_id = new.id; "
+    "UPDATE affiliation SET organization_id = organization_id "
+    "WHERE organization_id = new.id AND NOT is_primary; END",
+    # a position other than the primary (which the contact row carries) added, changed, removed
+    "CREATE TRIGGER IF NOT EXISTS contact_search_fi AFTER INSERT ON affiliation "
+    f"WHEN NOT new.is_primary BEGIN {_reindex_org('new')} END",
+    "CREATE TRIGGER IF NOT EXISTS contact_search_fu AFTER UPDATE ON affiliation "
+    f"WHEN NOT (old.is_primary AND new.is_primary) BEGIN {_reindex_org('old')} "
+    f"{_reindex_org('new')} END",
+    "CREATE TRIGGER IF NOT EXISTS contact_search_fd AFTER DELETE ON affiliation "
+    f"WHEN NOT old.is_primary BEGIN {_reindex_org('old')} END",
 ]
 
 

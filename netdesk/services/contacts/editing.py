@@ -26,6 +26,11 @@ from netdesk.models import (
     database,
 )
 from netdesk.models.contact import ADDRESS_FIELDS
+from netdesk.services.contacts.affiliations import (
+    other_positions,
+    set_other_positions,
+    validate_affiliations,
+)
 from netdesk.services.contacts.normalize import normalize_method
 from netdesk.services.contacts.records import (
     EDITABLE_FIELDS,
@@ -55,6 +60,7 @@ def validate_form(values: dict[str, Any]) -> list[str]:
     for key in ("birthday", "anniversary"):
         if values.get(key) not in (None, "") and not _is_date(values[key]):
             problems.append(f"{key.title()} {values[key]!r} is not a date (use YYYY-MM-DD).")
+    problems += validate_affiliations({**p, "primary": False} for p in values.get("positions", ()))
     photo = values.get("photo")
     if photo is not None and len(photo) > MAX_PHOTO_BYTES:
         problems.append(f"The photo is larger than {MAX_PHOTO_BYTES // 1024} KB.")
@@ -149,7 +155,9 @@ def save_contact(contact_id: int | None, values: dict[str, Any]) -> Contact:
 
     ``values`` holds EDITABLE_FIELDS plus ``organization``, ``emails``, ``phones``,
     ``urls``, ``tags`` and optionally ``addresses`` (list of dicts with
-    ADDRESS_FIELDS) and ``photo`` (bytes or None); a key left out is left alone.
+    ADDRESS_FIELDS), ``positions`` (the positions besides the primary one, which is
+    ``organization`` / ``title`` / ``department``) and ``photo`` (bytes or None); a key
+    left out is left alone.
     Read-only keys from :func:`form_values` (``uid``, ``photo_url``) are ignored. Raises InputError, naming every problem, before writing.
     """
     problems = validate_form(values)
@@ -177,6 +185,8 @@ def save_contact(contact_id: int | None, values: dict[str, Any]) -> Contact:
             set_addresses(contact, values["addresses"])
         if "photo" in values:
             set_photo(contact, values["photo"])
+        if "positions" in values:
+            set_other_positions(contact, values["positions"])
     return contact
 
 
@@ -238,6 +248,7 @@ def form_values(contact: Contact) -> dict[str, Any]:
         .order_by(fn.lower(Tag.name))
     ]
     values["addresses"] = address_rows(contact)
+    values["positions"] = other_positions(contact)
     values["photo"] = bytes(contact.photo) if contact.photo else None
     values["photo_url"] = contact.photo_url  # read-only: shown, never fetched
     values["uid"] = contact.uid  # read-only: the link to the original card

@@ -12,6 +12,7 @@ from netdesk.models import (
     CONTACT_KINDS,
     ROLES,
     Address,
+    Affiliation,
     Contact,
     ContactMethod,
     ContactTag,
@@ -268,6 +269,7 @@ def contact_to_dict(contact: Contact) -> dict[str, Any]:
         "title": contact.title,
         "organization": contact.organization.name if contact.organization_id else "",
         "department": contact.department,
+        "affiliations": _affiliations(contact),
         "npi": contact.npi,
         "emails": [m.value for m in methods if m.kind == "email"],
         "phones": [m.value for m in methods if m.kind == "phone"],
@@ -284,10 +286,38 @@ def contact_to_dict(contact: Contact) -> dict[str, Any]:
     }
 
 
+def _affiliations(contact: Contact) -> list[dict[str, Any]]:
+    """Every position, the primary first, then current ones, then past ones."""
+    query = (
+        Affiliation.select(Affiliation, Organization.name.alias("org_name"))
+        .left_outer_join(Organization, on=(Affiliation.organization == Organization.id))
+        .where(Affiliation.contact == contact)
+        .order_by(
+            Affiliation.is_primary.desc(),
+            Affiliation.end_date.is_null(False),
+            Affiliation.end_date.desc(),
+            Affiliation.id,
+        )
+        .objects()
+    )
+    return [
+        {
+            "organization": a.org_name or "",
+            "title": a.title,
+            "department": a.department,
+            "start_date": _iso(a.start_date),
+            "end_date": _iso(a.end_date),
+            "primary": bool(a.is_primary),
+        }
+        for a in query
+    ]
+
+
 # Rows that belong to a contact and go (and come back) with it.
 _CHILD_TABLES = (
     (ContactMethod, ContactMethod.contact),
     (Address, Address.contact),
+    (Affiliation, Affiliation.contact),
     (ContactTag, ContactTag.contact),
     (EventAttendance, EventAttendance.contact),
     (FollowUp, FollowUp.contact),
@@ -336,6 +366,11 @@ def restore_contacts(shots: list[dict[str, Any]]) -> None:
             by_model.setdefault(model, []).extend(rows)
     with database.atomic():
         _insert_batches(Contact, [shot["contact"] for shot in shots])
+        # the contact rows' triggers made primary affiliations: the snapshot's come back instead
+        ids = [shot["contact"]["id"] for shot in shots]
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            Affiliation.delete().where(Affiliation.contact.in_(chunk)).execute()
         for model, rows in by_model.items():
             _insert_batches(model, rows)
 

@@ -14,6 +14,7 @@ from typing import Any
 from peewee import JOIN, SQL, BareField, IntegerField, NodeList, Select, Tuple, fn
 
 from netdesk.models import (
+    Affiliation,
     BaseModel,
     Contact,
     ContactTag,
@@ -130,6 +131,7 @@ class ContactFilter:
     role: str = ""
     kind: str = ""  # "person", "org" or "" for both
     event_id: int | None = None
+    organization: str = ""  # everyone holding a current position there (any, not only primary)
     include_archived: bool = False
     sort: str = "name"
     descending: bool = False
@@ -174,6 +176,8 @@ def contact_query(
         query = query.where(Contact.role == f.role)
     if f.kind:
         query = query.where(Contact.kind == f.kind)
+    if f.organization.strip():
+        query = query.where(Contact.id.in_(_holding_position_at(f.organization.strip())))
     if f.event_id is not None:
         query = query.where(
             Contact.id.in_(
@@ -183,6 +187,14 @@ def contact_query(
             )
         )
     return query.order_by(*order)
+
+
+def _holding_position_at(name: str) -> Select:
+    """Contacts with a position at the organization ``name`` that has not ended."""
+    org = Organization.select(Organization.id).where(Organization.name == name)
+    return Affiliation.select(Affiliation.contact).where(
+        Affiliation.organization.in_(org) & Affiliation.end_date.is_null()
+    )
 
 
 def _match(expression: str):

@@ -379,6 +379,8 @@ def _import_entries(contact_id: int) -> list[TimelineEntry]:
     )
     entries = []
     for row in query:
+        if row.action == "career":  # the milestone it recorded is on the timeline itself
+            continue
         if row.action == "conflict":  # a CardDAV sync decided a field both sides changed
             entries.append(
                 TimelineEntry(row.created_at, "import", _conflict_text(row), "carddav", row.id)

@@ -72,6 +72,17 @@ class DraftExtra:
 
 
 @dataclass
+class DraftAffiliation:
+    """A position besides the card's main ORG/TITLE (a grouped itemN.ORG / itemN.TITLE)."""
+
+    organization: str = ""
+    title: str = ""
+    department: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+@dataclass
 class DraftEvent:
     """An event the contact was met at, as carried in X-NETDESK-EVENT."""
 
@@ -115,6 +126,8 @@ class ContactDraft:
     tags: list[str] = field(default_factory=list)
     events: list[DraftEvent] = field(default_factory=list)
     extras: list[DraftExtra] = field(default_factory=list)
+    affiliations: list[DraftAffiliation] = field(default_factory=list)  # besides the primary
+    position_start: date | None = None  # since when the primary position is held
     warnings: list[str] = field(default_factory=list)  # imported anyway, but reported
     ocr_text: str = ""  # a business-card photo's recognised text, shown in the review
 

@@ -22,6 +22,7 @@ from netdesk.errors import InputError, NotFound, UserError
 from netdesk.models import (
     EVENT_KINDS,
     Address,
+    Affiliation,
     Contact,
     ContactMethod,
     ContactTag,
@@ -39,6 +40,13 @@ from netdesk.models import (
 )
 from netdesk.models.contact import ADDRESS_FIELDS, make_sort_key
 from netdesk.models.store.search_index import reindex_contacts, search_triggers_suspended
+from netdesk.services.careers.moves import (
+    CareerChange,
+    detect_change,
+    record_move,
+    undo_recorded_move,
+)
+from netdesk.services.contacts.affiliations import Position, add_affiliations
 from netdesk.services.contacts.credentials import merge_credentials
 from netdesk.services.contacts.records import MAX_NOTES_CHARS, TEXT_FIELDS, clean_text, tag_named
 from netdesk.services.data.privacy import KIND_LABELS, find_patient_identifiers, redact
@@ -100,6 +108,7 @@ class PlanEntry:
     fills: dict[str, Any] = field(default_factory=dict)
     conflicts: list[FieldChoice] = field(default_factory=list)
     additions: list[str] = field(default_factory=list)  # "email x", "tag y" (for review)
+    career: CareerChange | None = None  # a new title / organization: a move, not an overwrite
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,15 @@ class ImportPlan:
     def all_problems(self) -> list[ParseProblem]:
         return sorted([*self.problems, *self.warnings()], key=lambda p: (p.file, p.card, p.line))
 
+    def career_changes(self) -> list[CareerChange]:
+        """The moves this import would record (the review lists them, each can be unticked)."""
+        return [e.career for e in self.career_entries() if e.action == "merge"]
+
+    def career_entries(self) -> list[PlanEntry]:
+        """Entries whose card moves a known contact's career, merged or (possible
+        duplicates the user may still switch to a merge) not."""
+        return [e for e in self.entries if e.career is not None and e.action != "skip"]
+
     def counts(self) -> dict[str, int]:
         return {
             "created": sum(e.action == "new" for e in self.entries),
@@ -182,6 +200,7 @@ class ContactState:
     methods: set[tuple[str, str]]
     tags: set[str]
     addresses: set[tuple]
+    positions: set[tuple[str, str]] = field(default_factory=set)  # current second positions
 
 
 # ----------------------------------------------------------------------------- reading
@@ -303,7 +322,7 @@ def _plan_batch(plan: ImportPlan, index: MatchIndex, drafts: list[ContactDraft])
         _diff(entry, compare_to)
         if not match.certain:
             entry.status, entry.action = "possible", "new"
-        elif not (entry.fills or entry.conflicts or entry.additions):
+        elif not (entry.fills or entry.conflicts or entry.additions or entry.career):
             entry.status, entry.action = "identical", "skip"
         plan.entries.append(entry)
     for number in range(len(plan.entries) - len(matched), len(plan.entries)):
@@ -369,9 +388,9 @@ def _rediff(plan: ImportPlan, numbers: list[int]) -> None:
             state = states[entry.target_id]
         else:
             state = state_of_draft(plan.entries[entry.target_entry].draft)
-        entry.fills, entry.conflicts, entry.additions = {}, [], []
+        entry.fills, entry.conflicts, entry.additions, entry.career = {}, [], [], None
         _diff(entry, state)
-        if entry.status == "identical" and entry.additions:
+        if entry.status == "identical" and (entry.additions or entry.career):
             entry.status, entry.action = "duplicate", "merge"
 
 
@@ -416,6 +435,13 @@ def load_states(ids: set[int]) -> dict[int, ContactState]:
     )
     for row in select_in(sql, sorted(states)):
         states[row[0]].addresses.add(tuple((p or "").casefold().strip() for p in row[1:]))
+    sql = (
+        "SELECT a.contact_id, coalesce(o.name, ''), a.title FROM affiliation a "
+        "LEFT JOIN organization o ON o.id = a.organization_id "
+        "WHERE NOT a.is_primary AND a.end_date IS NULL AND a.contact_id"
+    )
+    for cid, org, title in select_in(sql, sorted(states)):
+        states[cid].positions.add(Position(org, title).key())
     return states
 
 
@@ -467,6 +493,41 @@ def _diff(entry: PlanEntry, state: ContactState) -> None:
     for a in draft.addresses:
         if a.key() not in state.addresses:
             entry.additions.append(f"address {a.street or a.locality}".strip())
+    for p in draft.affiliations:
+        key = Position(p.organization, p.title).key()
+        if key not in state.positions and key != _position_of(state.fields).key():
+            entry.additions.append(f"position {Position(p.organization, p.title).describe()}")
+    if entry.target_id is not None:
+        _find_career_change(entry, state)
+
+
+_POSITION_FIELDS = ("organization", "title", "department")
+
+
+def _position_of(values: dict[str, Any]) -> Position:
+    return Position(*(values.get(f) or "" for f in _POSITION_FIELDS))
+
+
+def _find_career_change(entry: PlanEntry, state: ContactState) -> None:
+    """A new title or organization is a career move: taken out of the field conflicts."""
+    draft = entry.draft
+    if "org" in (state.fields.get("kind"), draft.kind):
+        return  # an organization's card has no career
+    listed = [Position(p.organization, p.title).key() for p in draft.affiliations]
+    change = detect_change(
+        entry.target_id,
+        draft.label(),
+        _position_of(state.fields),
+        _position_of({f: getattr(draft, f) for f in _POSITION_FIELDS}),
+        held=state.positions,
+        listed=listed,
+    )
+    if change is None:
+        return
+    entry.career = change
+    entry.conflicts = [c for c in entry.conflicts if c.field not in _POSITION_FIELDS]
+    for name in _POSITION_FIELDS:
+        entry.fills.pop(name, None)
 
 
 # ----------------------------------------------------------------------------- committing
@@ -483,6 +544,7 @@ class _Writer:
     events: dict[tuple, int] = field(default_factory=dict)
     pending: dict[Any, list[tuple]] = field(default_factory=dict)
     last_contact_id: int | None = None
+    primary_starts: list[tuple[date, int]] = field(default_factory=list)
 
     def next_contact_id(self) -> int:
         """Ids for new contacts, so they can be written in bulk.
@@ -512,6 +574,12 @@ class _Writer:
         for sql, rows in self.pending.items():
             cursor.executemany(sql, rows)
         self.pending.clear()
+        if self.primary_starts:  # the primary affiliation rows exist now (triggers)
+            cursor.executemany(
+                "UPDATE affiliation SET start_date = ? WHERE contact_id = ? AND is_primary",
+                [(start.isoformat(), cid) for start, cid in self.primary_starts],
+            )
+            self.primary_starts.clear()
 
     def org_id(self, name: str) -> int | None:
         name = clean_text(name)
@@ -752,6 +820,21 @@ def _merge_entry(w: _Writer, entry: PlanEntry, target: _Target) -> None:
         w.buffer(EventAttendance, row)
     if w.tag is not None:
         _add_tag(w, target, w.tag.id, added)
+    if entry.action == "merge" and entry.draft.affiliations:
+        rows = [vars(p) for p in entry.draft.affiliations]
+        if new_ids := add_affiliations(contact_id, rows):
+            added["affiliations"] = new_ids
+    if entry.action == "merge" and entry.career is not None and entry.career.apply:
+        record = record_move(entry.career)
+        w.insert(
+            ImportChange,
+            {
+                "batch": w.batch.id,
+                "contact": contact_id,
+                "action": "career",
+                "before": json.dumps(record),
+            },
+        )
     if before or any(added.values()):
         w.buffer(
             ImportChange,
@@ -788,6 +871,19 @@ def _create(w: _Writer, d: ContactDraft) -> int:
     row["organization_sort"] = w.org_names.get(row["organization"], "")
     contact_id = w.next_contact_id()
     w.buffer(Contact, {"id": contact_id, **row})
+    for number, p in enumerate(d.affiliations, 1):
+        position = {
+            "contact": contact_id,
+            "organization": w.org_id(p.organization),
+            "title": clean_text(p.title),
+            "department": clean_text(p.department),
+            "start_date": p.start_date,
+            "end_date": p.end_date,
+            "position": number,
+        }
+        w.buffer(Affiliation, position)
+    if d.position_start is not None:
+        w.primary_starts.append((d.position_start, contact_id))
     _add_children(w, contact_id, d, set(), set(), {})
     for extra in extra_rows(contact_id, draft_extras(d)):
         w.buffer(VCardProperty, extra)
@@ -937,6 +1033,12 @@ def describe_undo(batch_id: int) -> str:
     )
     if history:
         text += f" {history:,} timeline entries added since to the created contacts go with them."
+    careers = batch.changes.where(ImportChange.action == "career").count()
+    if careers:
+        text += (
+            f" The {careers:,} career change(s) it recorded are taken back: their milestones "
+            "and congratulate follow-ups are removed and the earlier positions are primary again."
+        )
     return text
 
 
@@ -963,6 +1065,8 @@ def undo_import(batch_id: int) -> dict[str, int]:
             if change.action == "merged":
                 _revert(change)
                 reverted += 1
+            elif change.action == "career":
+                undo_recorded_move(json.loads(change.before))
         created = [c.contact_id for c in changes if c.action == "created" and c.contact_id]
         for i in range(0, len(created), 500):
             removed += Contact.delete().where(Contact.id.in_(created[i : i + 500])).execute()
@@ -982,6 +1086,7 @@ def _revert(change: ImportChange) -> None:
         (Address, "addresses"),
         (ContactTag, "contact_tags"),
         (VCardProperty, "vcard_properties"),
+        (Affiliation, "affiliations"),
     ):
         ids = added.get(key) or []
         if ids:

@@ -41,6 +41,12 @@ from netdesk.services.importing.textfile import (
     detect_encoding,
     read_lines,
 )
+from netdesk.services.importing.vcard_positions import (
+    END,
+    START,
+    note_position,
+    settle_positions,
+)
 from netdesk.services.limits import MAX_CARD_CHARS, MAX_CARDS, MAX_PROPERTY_CHARS
 from netdesk.services.progress import NO_PROGRESS, Progress
 
@@ -545,6 +551,20 @@ def _map_line(draft: ContactDraft, line: Line, group_labels: dict[str, str], acc
         draft.display_name = _unescape(value).strip()
     elif name == "N":
         acc["n_parts"] = [*_split_structured(value), "", "", "", "", ""][:5]
+    elif name in ("ORG", "TITLE") and line.group:  # one of several positions
+        text = [p.strip() for p in _split_structured(value)] if name == "ORG" else None
+        pref = _is_pref(line, types)
+        note_position(acc, line.group, name, text or _unescape(value).strip(), pref)
+    elif name in (START, END):
+        parsed = _parse_date(value, line)
+        if parsed is None:
+            return False
+        if line.group:
+            note_position(acc, line.group, name, parsed)
+        elif name == START:
+            draft.position_start = parsed
+        else:
+            return False
     elif name == "ORG":
         parts = [p.strip() for p in _split_structured(value)]
         draft.organization = parts[0]
@@ -672,6 +692,7 @@ def _fill_draft(draft: ContactDraft, lines: list, start: int) -> None:
         elif line.param_text and line.name in _SINGLE_PROPERTIES:
             draft.extras.append(DraftExtra(line.param_text, line.name, "", line.name))
     _keep_verbatim(draft, lines, kept)
+    settle_positions(draft, acc)
     notes, role_text, kind, n_parts = acc["notes"], acc["role_text"], acc["kind"], acc["n_parts"]
     if n_parts is not None:
         family, given, additional, prefix, suffix = (p.strip() for p in n_parts)

@@ -16,6 +16,7 @@ from netdesk.errors import InputError
 from netdesk.models import Address, Contact, ContactMethod, ContactTag, Event, EventAttendance, Tag
 from netdesk.services.contacts.search import ContactFilter, contact_query
 from netdesk.services.importing.vcard_extras import address_target, contact_extras, method_target
+from netdesk.services.importing.vcard_positions import END, START, position_lines
 
 VERSIONS = ("3.0", "4.0")
 _SOCIAL_TYPES = {
@@ -150,6 +151,8 @@ PRIVATE_PROPERTIES = (
     "X-NETDESK-ROLE",
     "X-NETDESK-EVENT",
     "X-NETDESK-STAY-IN-TOUCH",
+    START,
+    END,
     "REV",
     "PHOTO",
 )
@@ -171,6 +174,8 @@ def contact_vcard(
     lines = _modelled_lines(contact, version)
     lines = [with_params(line, params.get(target, "")) for target, line in lines]
     lines = _number_groups(lines, kept_lines) + kept_lines
+    if not shareable:  # a card handed out (my card, a QR code) shows the primary position only
+        lines = _with_positions(contact, version, lines)
     if contact.updated_at:
         lines.append(f"REV:{contact.updated_at:%Y%m%dT%H%M%SZ}")
     lines.append("END:VCARD")
@@ -180,14 +185,31 @@ def contact_vcard(
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
+def _with_positions(contact: Contact, version: str, lines: list[str]) -> list[str]:
+    """The other positions in their own groups (``vcard_positions``); in 4.0 the primary
+    ORG / TITLE then say PREF=1, so readers that pick one pick the primary."""
+    used = {line.split(".", 1)[0].lower() for line in lines if "." in line.split(":", 1)[0]}
+    extra, primary_start = position_lines(contact, version, escape, used)
+    if primary_start:
+        extra.insert(0, f"{START}:{primary_start.isoformat()}")
+    if not extra:
+        return lines
+    if version == "4.0" and any(line.startswith("item") for line in extra):
+        lines = [
+            with_params(line, ";PREF=1")
+            if re.match(r"(ORG|TITLE)[;:]", line) and "PREF=" not in line.split(":", 1)[0]
+            else line
+            for line in lines
+        ]
+    return [*lines, *extra]
+
+
 def _without(lines: list[str], names: tuple[str, ...]) -> list[str]:
     """``lines`` without the properties ``names``, nor the X-ABLabels they leave alone."""
     kept = [line for line in lines if _property_name(line) not in names]
     labelled = {_group(line) for line in kept if _property_name(line) != "X-ABLABEL"}
     return [
-        line
-        for line in kept
-        if _property_name(line) != "X-ABLABEL" or _group(line) in labelled
+        line for line in kept if _property_name(line) != "X-ABLABEL" or _group(line) in labelled
     ]
 
 

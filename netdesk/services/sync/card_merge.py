@@ -14,6 +14,8 @@ from typing import Any
 
 from netdesk.models import Address, Contact, ContactMethod, Organization
 from netdesk.models.contact import ADDRESS_FIELDS
+from netdesk.services.careers.moves import detect_change, record_move
+from netdesk.services.contacts.affiliations import Position, add_affiliations, affiliation_rows
 from netdesk.services.contacts.records import MAX_NOTES_CHARS, clean_text
 from netdesk.services.importing.dedupe import normalized
 from netdesk.services.importing.drafts import DRAFT_FIELDS, ContactDraft, ParseProblem
@@ -45,10 +47,15 @@ def content_hash(draft: ContactDraft) -> str:
     data["addresses"] = sorted([*a.key(), a.label] for a in draft.addresses)
     data["tags"] = sorted(t.casefold() for t in draft.tags)
     data["events"] = sorted([e.name, e.kind, str(e.start_date)] for e in draft.events)
+    data["positions"] = sorted([*_position_key(p), str(p.end_date)] for p in draft.affiliations)
     data["extras"] = [
         [e.target, e.text] for e in draft_extras(draft) if e.name not in VOLATILE_PROPERTIES
     ]
     return text_hash(json.dumps(data, sort_keys=True, default=str))
+
+
+def _position_key(p) -> tuple[str, str]:
+    return Position(p.organization, p.title).key()
 
 
 def _method_key(m) -> list:
@@ -117,6 +124,10 @@ def merge_drafts(
     merged.extras = _merge_items(
         base.extras if base else None, local.extras, remote.extras, lambda e: (e.target, e.text)
     )
+    merged.affiliations = _merge_items(
+        base.affiliations if base else None, local.affiliations, remote.affiliations,
+        _position_key,
+    )  # fmt: skip
     seen = {(e.name.casefold(), e.start_date) for e in local.events}
     merged.events = [*local.events] + [
         e for e in remote.events if (e.name.casefold(), e.start_date) not in seen
@@ -152,12 +163,14 @@ def _same(a: Any, b: Any) -> bool:
 # --- writing a card into a contact ----------------------------------------------------
 
 
-def apply_draft(contact: Contact, draft: ContactDraft) -> None:
+def apply_draft(contact: Contact, draft: ContactDraft) -> bool:
     """Make the contact say what the card says (fields, emails, phones, addresses, tags,
     kept properties); events are only added. Fields only netdesk writes are never
-    cleared by a card that lacks them."""
+    cleared by a card that lacks them. True when the card brought a career move (the
+    contact then says more than the card: its past position)."""
     from netdesk.services.contacts.editing import set_tags
 
+    moved = _record_career_move(contact, draft)
     for name in (*DRAFT_FIELDS, "photo", "stay_in_touch_days"):
         value = getattr(draft, name)
         if (name in NETDESK_ONLY or name == "uid") and _empty(value):
@@ -176,7 +189,39 @@ def apply_draft(contact: Contact, draft: ContactDraft) -> None:
     _apply_addresses(contact, draft)
     set_tags(contact, draft.tags)
     _apply_events(contact, draft)
+    add_affiliations(contact.id, [vars(p) for p in draft.affiliations])
     replace_extras(contact.id, draft_extras(draft))
+    return moved
+
+
+def _record_career_move(contact: Contact, draft: ContactDraft) -> bool:
+    """A card that brings a new title or organization: the old one becomes a past
+    position, with a milestone and a congratulate follow-up (as on import).
+
+    Second positions the card lacks are not removed: the card netdesk pushes next
+    carries them again (a position ended by the move is on it with its end date).
+    """
+    if "org" in (contact.kind, draft.kind):
+        return False  # an organization's card has no career
+    rows = affiliation_rows(contact.id)
+    current = next((r for r in rows if r["primary"]), None)
+    if current is None:
+        return False
+    change = detect_change(
+        contact.id,
+        contact.name,
+        Position(current["organization"], current["title"], current["department"]),
+        Position(draft.organization, draft.title, draft.department),
+        held=[
+            Position(r["organization"], r["title"]).key()
+            for r in rows
+            if not r["primary"] and r["end_date"] is None
+        ],
+        listed=[_position_key(p) for p in draft.affiliations],
+    )
+    if change is not None:
+        record_move(change)
+    return change is not None
 
 
 def _apply_methods(contact: Contact, draft: ContactDraft) -> None:

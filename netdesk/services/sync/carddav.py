@@ -321,9 +321,11 @@ class _Run:
         base = base if isinstance(base, ContactDraft) else None
         if not local_changed and base is not None:
             with database.atomic():
-                apply_draft(contact, remote)
+                moved = apply_draft(contact, remote)
                 self.agree(state, contact, card.text, card.etag)
             self.report.updated_here += 1
+            if moved:  # the position the card replaced is kept here as a past one: send it
+                self.push(state, Contact.get_by_id(contact.id), retry=push_retry)
             return
         merged, conflicts = merge_drafts(
             base, local, remote, self.local_wins(contact, remote, base)
@@ -550,6 +552,8 @@ def _create_from_server(run: _Run, cards: list[tuple[Card, ContactDraft]]) -> No
     if not cards:
         return
     plan = _plan_new_cards(run, cards)
+    for change in plan.career_changes():  # no agreed card yet: which side is newer is unknown,
+        change.apply = False  # so ours is kept (the import's rule) and theirs goes to history
     with database.atomic():
         batch = commit_plan(plan, redact_notes=False)
         targets = batch.entry_contact_ids
@@ -569,14 +573,36 @@ def _create_from_server(run: _Run, cards: list[tuple[Card, ContactDraft]]) -> No
 
 def _first_sync_conflicts(run: _Run, contact: Contact, entry) -> list[Conflict]:
     """A contact matched to a server card keeps its values (the import's rule), unless
-    the server's are to win; the losing values go to the history either way."""
+    the server's are to win; the losing values go to the history either way.
+
+    A different position is not a career move on a first sync (which side is newer is
+    unknown): its organization and title are decided like any other field, together,
+    and only a value that was really there counts as a conflict.
+    """
+    from netdesk.services.importing.importer import FieldChoice
+
+    differing = [(c, True) for c in entry.conflicts]
+    if entry.career is not None:
+        before, after = entry.career.before, entry.career.after
+        differing += [
+            (
+                FieldChoice(name, getattr(before, name), getattr(after, name)),
+                bool(getattr(before, name)),
+            )
+            for name in ("organization", "title")
+            if getattr(before, name) != getattr(after, name)
+        ]
     conflicts = []
-    for c in entry.conflicts:
-        if run.report.prefer == "theirs" and c.field in REVERSIBLE:
+    for c, reported in differing:
+        theirs = run.report.prefer == "theirs" and c.field in REVERSIBLE
+        if theirs:
             _set_field(contact.id, c.field, c.incoming)
-            conflicts.append(Conflict(c.field, c.incoming, c.existing, "server"))
-        else:
-            conflicts.append(Conflict(c.field, c.existing, c.incoming, "here"))
+        if reported:
+            conflicts.append(
+                Conflict(c.field, c.incoming, c.existing, "server")
+                if theirs
+                else Conflict(c.field, c.existing, c.incoming, "here")
+            )
     return conflicts
 
 

@@ -34,6 +34,7 @@ from netdesk.services.contacts.editing import (
     validate_form,
 )
 from netdesk.services.contacts.records import get_contact, validate_fields, validate_method
+from netdesk.ui.contacts.affiliations_table import PositionsEditor
 from netdesk.ui.contacts.editor_extras import AddressesEditor, PhotoBox, UidLabel
 
 # (form key, label, placeholder) for the one-line text fields, in tab order.
@@ -119,6 +120,23 @@ class ContactEditor(QWidget):
         self.photo.on_change = self._changed
         self.addresses = AddressesEditor()
         self.addresses.on_change = self._changed
+        self.positions = PositionsEditor()
+        self.positions.on_change = self._changed
+        self.positions.on_make_primary = self._make_primary
+        # shown when the title or organization changes: a short box, the details wrapped
+        self.career_move = QCheckBox("Record as a &career move")
+        self.career_move.setChecked(True)
+        self.career_move.setToolTip("Untick to correct a typo instead")
+        self.career_move_note = QLabel()
+        self.career_move_note.setWordWrap(True)
+        self.career_move_note.setStyleSheet("color: palette(placeholder-text);")
+        self.career_move_box = QWidget()
+        move_layout = QVBoxLayout(self.career_move_box)
+        move_layout.setContentsMargins(0, 0, 0, 0)
+        move_layout.setSpacing(0)
+        move_layout.addWidget(self.career_move)
+        move_layout.addWidget(self.career_move_note)
+        self.career_move_box.hide()
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -140,6 +158,9 @@ class ContactEditor(QWidget):
         self._add_row(form, "role", "Role", self.role)
         for key, label, hint in WORK_FIELDS:
             self._add_row(form, key, label, self._line(hint))
+            if key == "department":
+                form.addRow("", self.career_move_box)
+                self._add_row(form, "positions", "Other pos&itions", self.positions)
         for key, label, hint in LIST_FIELDS:
             self._add_row(form, key, label, ListEdit(hint))
         form.addRow("Addresses:", self.addresses)
@@ -214,13 +235,21 @@ class ContactEditor(QWidget):
             signal = getattr(part, "textChanged", None) or getattr(part, "valueChanged", None)
             if isinstance(part, QComboBox):
                 signal = part.currentIndexChanged
-            signal.connect(self._changed)
+            if signal is not None:  # tables tell through their own on_change
+                signal.connect(self._changed)
         box = QVBoxLayout()
         box.setSpacing(2)
         box.addLayout(row)
         box.addWidget(error)
-        form.addRow(f"{label}:", box)
-        form.labelForField(box).setBuddy(parts[0][1])
+        buddy = parts[0][1]
+        if hasattr(buddy, "table"):  # a table gets the form's whole width, its label above
+            title = QLabel(f"{label}:")
+            title.setBuddy(buddy.table)
+            form.addRow(title)
+            form.addRow(box)
+        else:
+            form.addRow(f"{label}:", box)
+            form.labelForField(box).setBuddy(buddy)
         self.errors[key] = error
 
     @staticmethod
@@ -245,6 +274,7 @@ class ContactEditor(QWidget):
                 "stay_in_touch_days": None,
                 "notes": "",
                 "addresses": [],
+                "positions": [],
                 "photo": None,
             }
         )
@@ -271,6 +301,7 @@ class ContactEditor(QWidget):
             self.cadence.setValue(values.get("stay_in_touch_days") or 0)
             self.notes.setPlainText(values.get("notes") or "")
             self.addresses.set_value(values.get("addresses") or [])
+            self.positions.set_value(values.get("positions") or [])
             self.photo.set_value(values.get("photo"), values.get("photo_url") or "")
             self.uid_label.set_uid(values.get("uid") or "")
             self._set_completer(self.inputs["tags"], tag_names())
@@ -293,6 +324,7 @@ class ContactEditor(QWidget):
         values["stay_in_touch_days"] = self.cadence.value() or None
         values["notes"] = self.notes.toPlainText()
         values["addresses"] = self.addresses.value()
+        values["positions"] = self.positions.value()
         values["photo"] = self.photo.value()
         return values
 
@@ -314,6 +346,8 @@ class ContactEditor(QWidget):
             for key in DATE_FIELDS:
                 if message.startswith(key.title()):
                     problems[key] = message
+            if message.startswith(("Position ", "Only one position")):
+                problems["positions"] = " ".join(filter(None, (problems.get("positions"), message)))
         return problems
 
     def notes_changed(self, notes: str) -> bool:
@@ -334,6 +368,7 @@ class ContactEditor(QWidget):
             label.setVisible(key in problems)
         self.save_button.setEnabled(dirty and not problems)
         self.revert_button.setEnabled(dirty and self.contact_id is not None)
+        self._offer_career_move()
         if problems:
             self.status.setText(f"Fix {len(problems)} field(s) to save.")
             self.status.setStyleSheet(ERROR_STYLE)
@@ -359,10 +394,53 @@ class ContactEditor(QWidget):
         marker = ORG_MARKER if values["kind"] == "org" else ""
         self.heading.setText(f"{name or '(no name)'}{marker}")
 
+    def _make_primary(self, chosen: dict[str, Any]) -> dict[str, Any]:
+        """Put a table row's position in the fields; the fields' position goes to the table."""
+        keys = ("organization", "title", "department")
+        previous = {key: self.inputs[key].text().strip() for key in keys}
+        self._loading = True
+        try:
+            for key in keys:
+                self.inputs[key].setText(chosen.get(key) or "")
+        finally:
+            self._loading = False
+        return {**previous, "start_date": "", "end_date": ""}
+
+    def moved_position(self) -> tuple[str, str] | None:
+        """(before, after) when the form gives the primary a new title or organization
+        that is not merely one of the other positions swapped in."""
+        if self.contact_id is None:
+            return None
+        keys = ("title", "organization")
+        old = [(self._loaded.get(k) or "").strip() for k in keys]
+        new = [self.inputs[k].text().strip() for k in keys]
+        moved = any(o and n and o.casefold() != n.casefold() for o, n in zip(old, new, strict=True))
+        if not moved:
+            return None
+        current = {
+            ((p.get("title") or "").casefold(), (p.get("organization") or "").casefold())
+            for p in self.positions.value()
+            if not p.get("end_date")
+        }
+        if (old[0].casefold(), old[1].casefold()) in current:
+            return None  # swapped with a second position: not a move
+        return ", ".join(p for p in old if p), ", ".join(p for p in new if p)
+
+    def _offer_career_move(self) -> None:
+        moved = self.moved_position()
+        if moved:
+            self.career_move_note.setText(
+                f"{moved[0]} → {moved[1]}: the old position is kept as a past one (ended "
+                "today), a milestone goes on the timeline and a congratulate follow-up is "
+                "planned."
+            )
+        self.career_move_box.setVisible(bool(moved))
+
     # actions ----------------------------------------------------------------
     def save(self) -> None:
         if self.save_button.isEnabled() and self.on_save is not None:
-            self.on_save(self.contact_id, self.values())
+            record = self.moved_position() is not None and self.career_move.isChecked()
+            self.on_save(self.contact_id, {**self.values(), "record_move": record})
 
     def revert(self) -> None:
         if self.contact_id is None:

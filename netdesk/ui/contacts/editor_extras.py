@@ -78,14 +78,24 @@ class AddressTable(QTableWidget):
 
 
 class AddressesEditor(QWidget):
-    """A small table of postal addresses, one per row, with Add and Remove."""
+    """A small table of postal addresses, one per row, with Add and Remove.
+
+    Subclasses show other rows (``ui/contacts/affiliations_table``) by changing the
+    class attributes: the columns, the keys carried unseen, the widths, the noun.
+    """
+
+    COLUMNS = ADDRESS_COLUMNS
+    FIELDS = ADDRESS_FIELDS  # every key a row carries (shown or not)
+    WIDTHS = ((0, 6), (2, 12), (3, 7), (4, 9), (5, 8))  # (column, characters)
+    STRETCH = 1
+    NOUN = "address"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.on_change: OnChange = None
         self._filling = False
-        self.table = AddressTable(0, len(ADDRESS_COLUMNS))
-        self.table.setHorizontalHeaderLabels([title for _, title in ADDRESS_COLUMNS])
+        self.table = AddressTable(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([title for _, title in self.COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table, like other fields
@@ -95,20 +105,20 @@ class AddressesEditor(QWidget):
         )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, chars in ((0, 6), (2, 12), (3, 7), (4, 9), (5, 8)):
+        header.setSectionResizeMode(self.STRETCH, QHeaderView.ResizeMode.Stretch)
+        for column, chars in self.WIDTHS:
             self.table.setColumnWidth(column, self.fontMetrics().averageCharWidth() * chars + 16)
         self.table.itemChanged.connect(self._edited)
-        self.add_button = QPushButton("Add address")
-        self.add_button.setToolTip("Add an empty address row and start typing its label")
+        self.add_button = QPushButton(f"Add {self.NOUN}")
+        self.add_button.setToolTip(f"Add an empty {self.NOUN} row and start typing in it")
         self.add_button.clicked.connect(self.add_row)
-        self.remove_button = QPushButton("Remove address")
+        self.remove_button = QPushButton(f"Remove {self.NOUN}")
         self.remove_button.clicked.connect(self.remove_selected)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.on_delete = self.remove_selected
         self.table.setItemDelegate(LiveCellDelegate(self.table))
-        self.remove_button.setToolTip("Remove the selected address (Del in the table)")
-        buttons = QHBoxLayout()
+        self.remove_button.setToolTip(f"Remove the selected {self.NOUN} (Del in the table)")
+        self.buttons = buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -124,10 +134,10 @@ class AddressesEditor(QWidget):
         """Every row as an Address dict (blank rows included; the service drops them)."""
         rows = []
         for row in range(self.table.rowCount()):
-            address = {key: self._text(row, col) for col, (key, _) in enumerate(ADDRESS_COLUMNS)}
+            address = {key: self._text(row, col) for col, (key, _) in enumerate(self.COLUMNS)}
             first = self.table.item(row, 0)
             hidden = (first.data(HIDDEN_ROLE) if first else None) or {}
-            address.update({k: hidden.get(k, "") for k in ADDRESS_FIELDS if k not in address})
+            address.update({k: hidden.get(k, "") for k in self.FIELDS if k not in address})
             if any(address.values()):
                 rows.append(address)
         return rows
@@ -147,7 +157,7 @@ class AddressesEditor(QWidget):
         """Append an empty row and put the cursor in its first cell."""
         self._filling = True
         try:
-            row = self._append({"label": ""})
+            row = self._append({})
         finally:
             self._filling = False
         self._fit_height()
@@ -167,9 +177,9 @@ class AddressesEditor(QWidget):
     def _append(self, address: dict[str, Any]) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        for col, (key, _) in enumerate(ADDRESS_COLUMNS):
+        for col, (key, _) in enumerate(self.COLUMNS):
             self.table.setItem(row, col, QTableWidgetItem(str(address.get(key) or "")))
-        hidden = {k: address.get(k) or "" for k in ADDRESS_FIELDS}
+        hidden = {k: address.get(k) or "" for k in self.FIELDS}
         self.table.item(row, 0).setData(HIDDEN_ROLE, hidden)
         return row
 

@@ -11,7 +11,8 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from netdesk.models import Contact
-from netdesk.services.contacts.editing import replace_contacts, save_contact
+from netdesk.services.careers.moves import save_contact_with_move
+from netdesk.services.contacts.editing import replace_contacts
 from netdesk.services.contacts.records import (
     delete_contacts,
     restore_contacts,
@@ -33,14 +34,15 @@ class SaveContactCommand(QUndoCommand):
         label = values.get("display_name") or values.get("given_name") or "contact"
         super().__init__(f"{'Add' if contact_id is None else 'Edit'} {label}")
         self.contact_id = contact_id
-        self.values = values
+        self.record_move = bool(values.get("record_move"))
+        self.values = {k: v for k, v in values.items() if k != "record_move"}
         self.on_change = on_change
         self.before = snapshot_contacts([contact_id]) if contact_id is not None else []
         self.after: list[dict] = []
 
     def redo(self) -> None:
         if not self.after:
-            contact = save_contact(self.contact_id, self.values)
+            contact = save_contact_with_move(self.contact_id, self.values, record=self.record_move)
             self.contact_id = contact.id
             self.after = snapshot_contacts([contact.id])
         else:

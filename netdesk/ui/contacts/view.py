@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from netdesk.errors import UserError
 from netdesk.models import ROLES, Contact
+from netdesk.services.contacts.affiliations import organization_choices
 from netdesk.services.contacts.editing import (
     contact_names,
     deletion_summary,
@@ -206,7 +207,8 @@ class ContactsPage(Page):
         QWidget.setTabOrder(self.search, self.tag_filter)
         QWidget.setTabOrder(self.tag_filter, self.role_filter)
         QWidget.setTabOrder(self.role_filter, self.kind_filter)
-        QWidget.setTabOrder(self.kind_filter, self.event_filter)
+        QWidget.setTabOrder(self.kind_filter, self.org_filter)
+        QWidget.setTabOrder(self.org_filter, self.event_filter)
         QWidget.setTabOrder(self.event_filter, self.archived_toggle)
         QWidget.setTabOrder(self.archived_toggle, self.new_button)
         QWidget.setTabOrder(self.new_button, self.archive_button)
@@ -235,6 +237,11 @@ class ContactsPage(Page):
         self.kind_filter.setToolTip("Only people, or only organizations")
         for label, kind in KIND_CHOICES:
             self.kind_filter.addItem(label, kind)
+        self.org_filter = QComboBox()
+        self.org_filter.setToolTip(
+            "Everyone with a current position at this organization (a second appointment counts)"
+        )
+        self.org_filter.setMaximumWidth(320)
         self.event_filter = QComboBox()
         self.event_filter.setToolTip("Only contacts met at this event")
         self.event_filter.setMaximumWidth(320)
@@ -338,6 +345,7 @@ class ContactsPage(Page):
             tag=self.tag_filter.currentData() or "",
             role=self.role_filter.currentData() or "",
             kind=self.kind_filter.currentData() or "",
+            organization=self.org_filter.currentData() or "",
             event_id=self.event_filter.currentData(),
             include_archived=self.archived_toggle.isChecked(),
         )
@@ -358,7 +366,13 @@ class ContactsPage(Page):
         return any(c.currentIndex() > 0 for c in self._combos())
 
     def _combos(self) -> tuple[QComboBox, ...]:
-        return (self.tag_filter, self.role_filter, self.kind_filter, self.event_filter)
+        return (
+            self.tag_filter,
+            self.role_filter,
+            self.kind_filter,
+            self.org_filter,
+            self.event_filter,
+        )
 
     def clear_filters(self) -> None:
         self._filling_filters = True
@@ -376,6 +390,7 @@ class ContactsPage(Page):
         try:
             for combo, everything, choices in (
                 (self.tag_filter, "All tags", [(t, t) for t in tag_names()]),
+                (self.org_filter, "All organizations", [(o, o) for o in organization_choices()]),
                 (self.event_filter, "All events", [(i, label) for i, label in event_choices()]),
             ):
                 current = combo.currentData()

@@ -343,6 +343,14 @@ class ImportReviewDialog(QDialog):
             self.tabs.addTab(
                 self.privacy_table, f"P&atient data in notes ({len(plan.privacy_warnings):,})"
             )
+        careers = plan.career_entries()
+        if careers:  # known contacts with a new title / organization: moves, each untickable
+            from netdesk.ui.importing.career_review import HEADERS, CareerChangesPage, rows
+
+            table = make_table(HEADERS)
+            fill_table(table, rows(careers))
+            self.career_page = CareerChangesPage([e.career for e in careers], table)
+            self.tabs.addTab(self.career_page, f"Ca&reer changes ({len(careers):,})")
         cards = [e for e in plan.entries if e.draft.ocr_text]
         if cards:  # business-card photos: the photo next to editable fields
             from netdesk.ui.importing.card_review import CardReviewPage
@@ -457,6 +465,11 @@ class ImportReviewDialog(QDialog):
             + (
                 f" {len(self.plan.groups):,} group card(s) become tags on their members."
                 if self.plan.groups
+                else ""
+            )
+            + (
+                f" {len(careers):,} career change(s): see their list."
+                if (careers := self.plan.career_changes())
                 else ""
             )
         )

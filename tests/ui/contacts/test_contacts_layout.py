@@ -279,12 +279,12 @@ def test_tab_order_runs_search_filters_buttons_list_details(page, people, qtbot)
             qtbot.keyClick(widget, Qt.Key.Key_Tab)
         return seen
 
-    start = [page.search, page.tag_filter, page.role_filter, page.kind_filter, page.event_filter]
-    start += [page.archived_toggle, page.new_button]
+    start = [page.search, page.tag_filter, page.role_filter, page.kind_filter, page.org_filter]
+    start += [page.event_filter, page.archived_toggle, page.new_button]
     empty = page.nothing_selected
-    assert chain(10) == [*start, page.table, empty.new_button, empty.import_button]
+    assert chain(11) == [*start, page.table, empty.new_button, empty.import_button]
     page.table.selectRow(0)
-    assert chain(12) == [
+    assert chain(13) == [
         *start,
         page.archive_button,
         page.delete_button,

@@ -66,24 +66,27 @@ def test_review_then_commit_links_event_and_tag(window, qtbot, fixtures):
 
 
 def test_duplicate_side_by_side_choice(window, qtbot, tmp_path):
-    existing = create_contact(name="Ana Silva", emails=["ana@prov.example.org"], title="Pharmacist")
+    # (a new title is a career change, not a field choice: test_career_review.py)
+    existing = create_contact(
+        name="Ana Silva", emails=["ana@prov.example.org"], specialty="Oncology pharmacy"
+    )
     path = tmp_path / "ana.vcf"
     path.write_text(
         "BEGIN:VCARD\nVERSION:3.0\nFN:Ana Silva\nEMAIL:ana@prov.example.org\n"
-        "TITLE:Director of Pharmacy\nTEL:+1 503 555 0142\nEND:VCARD\n"
+        "X-NETDESK-SPECIALTY:Pediatric pharmacy\nTEL:+1 503 555 0142\nEND:VCARD\n"
     )
     dialog = open_review(window, qtbot, [path])
     assert dialog.tabs.tabText(1) == "&Duplicates (1)"
-    assert dialog.compare.item(0, 0).text() == "Title"
-    assert dialog.compare.item(0, 1).text() == "Pharmacist"
-    assert dialog.compare.item(0, 2).text() == "Director of Pharmacy"
+    assert dialog.compare.item(0, 0).text() == "Specialty"
+    assert dialog.compare.item(0, 1).text() == "Oncology pharmacy"
+    assert dialog.compare.item(0, 2).text() == "Pediatric pharmacy"
     adds = [dialog.compare.item(r, 2).text() for r in range(dialog.compare.rowCount())]
     assert "phone +1 503 555 0142" in adds
     dialog.compare.cellWidget(0, 3).setChecked(True)
     dialog.import_button.click()
     qtbot.waitUntil(lambda: dialog.batch is not None, timeout=20000)
     d = contact_to_dict(Contact.get_by_id(existing.id))
-    assert d["title"] == "Director of Pharmacy" and d["phones"] == ["+1 503 555 0142"]
+    assert d["specialty"] == "Pediatric pharmacy" and d["phones"] == ["+1 503 555 0142"]
     assert Contact.select().count() == 1
 
 
